@@ -1,0 +1,10 @@
+"""Imports every command module so they register on the app."""
+
+# Each module below owns the commands of one pipeline stage.
+from kg.cli import (  # noqa: F401
+    build_cmd,
+    eval_cmd,
+    export_cmd,
+    query_cmds,
+    validate_cmd,
+)

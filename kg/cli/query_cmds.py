@@ -1,0 +1,3 @@
+"""Commands: query_cmds (stub, filled by its owner)."""
+
+from kg.cli import app  # noqa: F401

@@ -1,0 +1,31 @@
+"""Session-wide fixtures: the spaCy model is loaded once and the sample is built once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE_DIR = ROOT / "examples" / "articles"
+SAMPLE_GOLD = ROOT / "tests" / "data" / "sample" / "iraq-troops-gold.json"
+DEV_DIR = ROOT / "tests" / "data" / "dev"
+SHARED = ROOT.parent / "shared"
+GRAPHML_XSD = ROOT / "tests" / "data" / "graphml-xsd" / "graphml.xsd"
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    from kg.extract import load_nlp
+
+    return load_nlp()
+
+
+@pytest.fixture(scope="session")
+def sample_store_path(tmp_path_factory, nlp) -> Path:
+    """A store holding the bundled sample, built once per test session; tests must not write to it."""
+    from kg.pipeline import build
+
+    path = tmp_path_factory.mktemp("sample") / "kg.db"
+    build([str(SAMPLE_DIR)], store_path=path, nlp=nlp)
+    return path
