@@ -1,1 +1,90 @@
-"""export stage."""
+"""export stage: the store as Turtle, N-Quads, JSON-LD, GraphML or CSV tables.
+
+Every exporter is deterministic: the same store content gives byte-identical files, whatever the
+order articles were built in.  Files are written to a temporary sibling and renamed, so a failed
+export never leaves a truncated file behind.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import IO
+
+from kg.errors import KgError
+from kg.export.csv import TABLES, write_table
+from kg.export.graphml import write_graphml
+from kg.export.jsonld import write_jsonld
+from kg.export.nquads import write_nquads
+from kg.export.turtle import write_turtle
+from kg.store import QuoteStore
+
+Writer = Callable[[QuoteStore, IO[bytes]], None]
+
+WRITERS: dict[str, Writer] = {
+    "turtle": write_turtle,
+    "nquads": write_nquads,
+    "jsonld": write_jsonld,
+    "graphml": write_graphml,
+}
+FORMATS: tuple[str, ...] = (*WRITERS, "csv")
+
+
+class ExportError(KgError):
+    """An export that cannot be written (unknown format, bad output path); exit code 1."""
+
+
+def export(store: QuoteStore, fmt: str, out: str | os.PathLike[str] | IO[bytes]) -> list[Path]:
+    """Write `store` as `fmt` to `out` (a path or a binary stream); returns the files written.
+
+    csv: `out` a directory → quotations.csv, entities.csv and events.csv in it; a path named
+    after one table (e.g. entities.csv) → that table; a stream → the quotations table.
+    """
+    if fmt not in FORMATS:
+        raise ExportError(f"unknown export format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    if not isinstance(out, str | os.PathLike):
+        if fmt == "csv":
+            write_table(store, "quotations", out)
+        else:
+            WRITERS[fmt](store, out)
+        return []
+    path = Path(out)
+    if fmt != "csv":
+        _write_atomically(path, lambda f: WRITERS[fmt](store, f))
+        return [path]
+    if path.suffix.lower() == ".csv":
+        if path.stem not in TABLES:
+            raise ExportError(f"cannot tell which table {path.name} is: name it {', '.join(t + '.csv' for t in TABLES)}, or give a directory")
+        _write_atomically(path, lambda f: write_table(store, path.stem, f))
+        return [path]
+    if path.exists() and not path.is_dir():
+        raise ExportError(f"{path} is a file; csv export writes a directory of tables")
+    written = []
+    for name in TABLES:
+        target = path / f"{name}.csv"
+        _write_atomically(target, lambda f, name=name: write_table(store, name, f))
+        written.append(target)
+    return written
+
+
+def _write_atomically(path: Path, write: Callable[[IO[bytes]], None]) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as err:
+        raise ExportError(f"cannot write {path}: {err.strerror or err}") from None
+    try:
+        os.fchmod(fd, 0o644)  # mkstemp's 0600 would make the export private to its author
+        with os.fdopen(fd, "wb") as f:
+            write(f)
+        os.replace(tmp, path)
+    except OSError as err:
+        raise ExportError(f"cannot write {path}: {err.strerror or err}") from None
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+__all__ = ["FORMATS", "ExportError", "export"]

@@ -1,0 +1,169 @@
+"""Reporting cues and what hangs off them: speaker, addressee, channel.
+
+A cue is a reporting verb ("said", "told", "tweeted", "summed up") or "according to".  Everything
+here reads the dependency parse of one cue; `quotes.py` decides which text the cue reports.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Span, Token
+
+from kg.extract.lexicon import (
+    CHANNEL_NOUNS,
+    CHANNEL_PROPER,
+    MODAL_HYPOTHETICAL,
+    NEEDS_QUOTE,
+    NON_FACTUAL_GOVERNORS,
+    PHRASAL_REPORTING,
+    READ_MEDIA,
+    REPORTING_VERBS,
+)
+from kg.extract.syntax import np_span
+
+SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
+ADDRESSEE_VERBS = frozenset({"tell", "inform", "assure", "advise", "instruct", "warn", "ask", "urge", "remind"})
+RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom"})
+
+
+@dataclass
+class Cue:
+    token: Token
+    text: str  # as written: "said", "told", "summed up", "according to"
+    lemma: str
+    needs_quote: bool  # reports speech only when its complement holds a quoted fragment
+
+
+def cue_at(token: Token) -> Cue | None:
+    """The cue starting at `token`, or None when the token does not report speech."""
+    lemma = token.lemma_.lower()
+    if token.lower_ == "according" and any(c.lower_ == "to" for c in token.children):
+        return Cue(token, "according to", "according to", False)
+    if token.pos_ not in {"VERB", "AUX"} or lemma not in REPORTING_VERBS:
+        return None
+    if lemma in PHRASAL_REPORTING:
+        particle = PHRASAL_REPORTING[lemma]
+        if not any(c.dep_ == "prt" and c.lower_ == particle for c in token.children):
+            return None
+        return Cue(token, f"{token.text} {particle}", f"{lemma} {particle}", False)
+    if lemma == "read" and not _reads_a_medium(token):
+        return None
+    return Cue(token, token.text, lemma, lemma in NEEDS_QUOTE)
+
+
+def _reads_a_medium(token: Token) -> bool:
+    return any(c.dep_ in SUBJECT_DEPS | {"dobj"} and c.lemma_.lower() in READ_MEDIA for c in token.children)
+
+
+def is_factual(cue: Token) -> bool:
+    """False for negated or hypothetical speech: "did not say", "would say", "declined to say"."""
+    if cue.lower_ == "according":
+        return True
+    for child in cue.children:
+        if child.dep_ == "neg":
+            return False
+        if child.dep_ == "aux" and child.lower_ in MODAL_HYPOTHETICAL:
+            return False
+        if child.dep_ == "mark" and child.lower_ in {"if", "whether", "unless"}:
+            return False
+    head = cue
+    while head.dep_ in {"xcomp", "conj"} and head.head.i != head.i:
+        if head.dep_ == "xcomp" and head.head.lemma_.lower() in NON_FACTUAL_GOVERNORS:
+            return False
+        if head.dep_ == "conj" and any(c.dep_ == "nsubj" for c in head.children):
+            break  # a conjoined verb with its own subject is its own statement
+        head = head.head
+        if head.dep_ != "conj" and any(c.dep_ == "neg" for c in head.children) and cue.dep_ == "xcomp":
+            return False
+    return True
+
+
+def speaker_head(cue: Cue) -> Token | None:
+    """The head token of the speaker phrase, following the parse."""
+    token = cue.token
+    if cue.lemma == "according to":
+        for to in token.children:
+            if to.lower_ == "to":
+                objects = [c for c in to.children if c.dep_ == "pobj"]
+                if objects:
+                    return objects[0]
+        return None
+    if cue.lemma == "read":
+        medium = next((c for c in token.children if c.lemma_.lower() in READ_MEDIA), None)
+        if medium is not None:
+            owner = next((c for c in medium.children if c.dep_ in {"poss", "compound"}), None)
+            return owner or medium
+    subjects = [c for c in token.children if c.dep_ in SUBJECT_DEPS and c.dep_ != "csubj"]
+    if subjects:
+        subject = subjects[0]
+        if subject.lower_ in RELATIVE_PRONOUNS and token.dep_ == "relcl":
+            return token.head
+        if subject.lemma_.lower() in READ_MEDIA | {"statement", "report", "release"}:
+            owner = next((c for c in subject.children if c.dep_ in {"poss", "compound"}), None)
+            if owner is not None:
+                return owner
+        return subject
+    # "…, saying …" / "… and added …": the subject belongs to the governing verb.
+    if token.dep_ in {"conj", "advcl", "xcomp"} and token.head.i != token.i:
+        head = token.head
+        subjects = [c for c in head.children if c.dep_ in SUBJECT_DEPS]
+        if subjects:
+            return subjects[0]
+    return None
+
+
+def speaker_phrase(head: Token) -> Span:
+    """The noun phrase of the speaker (with its possessor: "Iraq's government")."""
+    if head.dep_ == "poss" and head.head.lemma_.lower() in READ_MEDIA | {"statement"}:
+        # "Operation Inherent Resolve's statement": the owner of the statement speaks.
+        span = np_span(head)
+        end = span.end
+        while end < len(head.doc) and head.doc[end].dep_ == "case":
+            end += 1
+        return head.doc[span.start : span.end]
+    return np_span(head)
+
+
+def addressee_head(cue: Cue, content_tokens: set[int]) -> Token | None:
+    token = cue.token
+    if cue.lemma in ADDRESSEE_VERBS:
+        for child in token.children:
+            if child.dep_ in {"dobj", "dative", "iobj"} and child.i not in content_tokens:
+                return child
+    for child in token.children:
+        if child.dep_ in {"prep", "dative"} and child.lower_ == "to" and cue.lemma != "according to":
+            objects = [c for c in child.children if c.dep_ == "pobj" and c.i not in content_tokens]
+            if objects and objects[0].pos_ in {"PROPN", "PRON", "NOUN"}:
+                return objects[0]
+    return None
+
+
+def channel_of(tokens: list[Token]) -> str | None:
+    """A channel named among the attribution's tokens ("in a tweet", "in a statement", "on Twitter")."""
+    for tok in tokens:
+        lemma = tok.lemma_.lower()
+        if tok.pos_ in {"NOUN", "PROPN"} and lemma in CHANNEL_NOUNS:
+            if lemma == "conference" and tok.i > 0 and tok.doc[tok.i - 1].lower_ in {"news", "press"}:
+                return f"{tok.doc[tok.i - 1].lower_} conference"
+            if lemma == "release" and tok.i > 0 and tok.doc[tok.i - 1].lower_ == "press":
+                return "press release"
+            return lemma
+        if tok.pos_ == "PROPN" and tok.lower_ in CHANNEL_PROPER:
+            return CHANNEL_PROPER[tok.lower_]
+    if any(t.lemma_.lower() == "tweet" for t in tokens):
+        return "tweet"
+    return None
+
+
+def cue_channel(cue: Cue) -> str | None:
+    """Channel from the cue's own prepositional phrases and subject ("the statement said")."""
+    tokens: list[Token] = []
+    for child in cue.token.children:
+        if child.dep_ == "prep" and child.lower_ in {"in", "on", "via", "through", "during", "at"}:
+            tokens.extend(child.subtree)
+        elif child.dep_ in SUBJECT_DEPS | {"dobj"} and child.lemma_.lower() in CHANNEL_NOUNS:
+            tokens.append(child)
+    if cue.lemma == "tweet":
+        return "tweet"
+    return channel_of(tokens)

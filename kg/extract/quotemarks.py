@@ -1,0 +1,80 @@
+"""Find quoted stretches of text from quotation marks alone (no parsing).
+
+Curly marks pair as opening/closing; straight double quotes toggle.  A quote left open at the end
+of a paragraph runs to the paragraph's end, and the next paragraph opening with a mark continues it
+(the newspaper convention for multi-paragraph quotes).  Single quotes are ignored at this level:
+they are nested quotes or apostrophes far more often than top-level quotation marks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kg.extract.lexicon import CLOSING_MARKS, OPENING_MARKS, STRAIGHT_MARK
+
+
+@dataclass(frozen=True)
+class QuotedSpan:
+    open: int  # offset of the opening mark
+    close: int  # offset just past the closing mark (== inner_end when the quote is left open)
+    inner_start: int
+    inner_end: int
+    paragraph: int
+    closed: bool  # False when the paragraph ended before a closing mark
+    continues: bool  # True when it continues a quote left open in the previous paragraph
+
+    @property
+    def length(self) -> int:
+        return self.inner_end - self.inner_start
+
+
+def paragraphs(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each non-blank line, whitespace-trimmed; offsets index `text`."""
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for line in text.split("\n"):
+        start, end = pos, pos + len(line)
+        pos = end + 1
+        stripped_start = start + (len(line) - len(line.lstrip()))
+        stripped_end = start + len(line.rstrip())
+        if stripped_end > stripped_start:
+            spans.append((stripped_start, stripped_end))
+    return spans
+
+
+def find_quoted_spans(text: str, paras: list[tuple[int, int]]) -> list[QuotedSpan]:
+    spans: list[QuotedSpan] = []
+    previous_left_open = False
+    for index, (p_start, p_end) in enumerate(paras):
+        open_at: int | None = None
+        open_is_straight = False
+        continues = False
+        for i in range(p_start, p_end):
+            ch = text[i]
+            if open_at is None:
+                if ch in OPENING_MARKS or ch == STRAIGHT_MARK:
+                    open_at, open_is_straight = i, ch == STRAIGHT_MARK
+                    continues = previous_left_open and _only_space(text, p_start, i)
+            elif ch in CLOSING_MARKS or (ch == STRAIGHT_MARK and open_is_straight):
+                spans.append(QuotedSpan(open_at, i + 1, open_at + 1, i, index, True, continues))
+                open_at = None
+            elif ch in OPENING_MARKS and not open_is_straight:
+                # A new opening mark before a close: the earlier mark was stray; restart here.
+                open_at, continues = i, False
+        previous_left_open = False
+        if open_at is not None:
+            inner_end = _rstrip_pos(text, open_at + 1, p_end)
+            if inner_end > open_at + 1:
+                spans.append(QuotedSpan(open_at, inner_end, open_at + 1, inner_end, index, False, continues))
+                previous_left_open = True
+    return spans
+
+
+def _only_space(text: str, start: int, end: int) -> bool:
+    return not text[start:end].strip()
+
+
+def _rstrip_pos(text: str, start: int, end: int) -> int:
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return end

@@ -1,0 +1,450 @@
+"""Find quotations in a parsed article: direct, mixed and indirect, with their attribution.
+
+Three passes over one spaCy Doc (the whole article, one paragraph per line):
+
+1. *Direct*: a quoted stretch that stands as a clause of its own — nothing but an attribution
+   before it (`X said: “…”`) and nothing but an attribution after it (`“…,” X said.`).  Quoted
+   words inside a longer sentence are fragments (mixed quotes) or scare quotes, never direct.
+2. *Reported*: every factual reporting cue outside quotation marks with a clause it reports —
+   its ccomp (`X said (that) …`, `…, X told CNN`), the clause it interrupts (`…, he noted, …`),
+   the clause `according to X` modifies, or a quoted object (`called it “a mess”`).  A reported
+   clause holding quotation marks is mixed, otherwise indirect.
+3. *Continuation*: a direct quote with no attribution of its own takes the speaker of the quote
+   before it in the paragraph (`“A,” he said. “B.”`), else of the next one, else — when the
+   previous paragraph was quoting someone — that speaker (multi-paragraph quotes).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span, Token
+
+from kg.extract.attribution import (
+    Cue,
+    addressee_head,
+    channel_of,
+    cue_at,
+    cue_channel,
+    is_factual,
+    speaker_head,
+    speaker_phrase,
+)
+from kg.extract.quotemarks import QuotedSpan, find_quoted_spans, paragraphs
+from kg.extract.syntax import contains_mark, has_verb, np_span, trim_span
+
+MAX_TAIL_CUE_DISTANCE = 14  # tokens between a closing mark and the cue of its attribution
+SENTENCE_END = re.compile(r"[.!?][\"”’)]*\s+(?=[A-Z“\"‘(\[])")
+
+
+@dataclass
+class RawQuote:
+    start: int
+    end: int
+    type: str
+    paragraph: int
+    cue: Cue | None = None
+    speaker: Span | None = None
+    addressee: Span | None = None
+    channel: str | None = None
+    time_text: str | None = None
+    sentence: tuple[int, int] = (0, 0)
+    inherit: bool = False  # attribution to be taken from a neighbouring quote
+
+
+class ArticleQuotes:
+    """Runs the three passes over one parsed article."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self.text = doc.text
+        self.paras = paragraphs(self.text)
+        self.para_starts = [s for s, _ in self.paras]
+        self.marks = find_quoted_spans(self.text, self.paras)
+        self.token_at = self._char_to_token()
+        self.used_cues: set[int] = set()
+
+    # ----------------------------------------------------------------- helpers
+    def _char_to_token(self) -> list[int]:
+        index = [-1] * (len(self.text) + 1)
+        for tok in self.doc:
+            for c in range(tok.idx, tok.idx + len(tok.text)):
+                index[c] = tok.i
+        # Whitespace maps to the next token, so a span start always finds one.
+        nxt = len(self.doc)
+        for c in range(len(self.text), -1, -1):
+            if index[c] == -1:
+                index[c] = nxt if c < len(self.text) else len(self.doc)
+            else:
+                nxt = index[c]
+        return index
+
+    def tokens(self, start: int, end: int) -> list[Token]:
+        if end <= start:
+            return []
+        first = self.token_at[start]
+        out = []
+        for i in range(first, len(self.doc)):
+            tok = self.doc[i]
+            if tok.idx >= end:
+                break
+            if tok.idx >= start and not tok.is_space:
+                out.append(tok)
+        return out
+
+    def paragraph_of(self, char: int) -> int:
+        return max(0, bisect.bisect_right(self.para_starts, char) - 1)
+
+    def inside_marks(self, char: int) -> QuotedSpan | None:
+        for span in self.marks:
+            if span.open <= char < span.close:
+                return span
+        return None
+
+    def sentence_bounds(self, tok: Token) -> tuple[int, int]:
+        sent = tok.sent
+        return sent.start_char, sent.end_char
+
+    def time_of(self, cue_tok: Token, content: tuple[int, int]) -> str | None:
+        """The DATE expression of the sentence that is about the speech act, not its content."""
+        sent = cue_tok.sent
+        best: tuple[int, str] | None = None
+        for ent in sent.ents:
+            if ent.label_ not in {"DATE", "TIME"}:
+                continue
+            if content[0] <= ent.start_char < content[1] or self.inside_marks(ent.start_char):
+                continue
+            distance = abs(ent.start - cue_tok.i)
+            if best is None or distance < best[0]:
+                best = (distance, ent.text)
+        return best[1] if best else None
+
+    # ----------------------------------------------------------------- pass 1
+    def direct_quotes(self) -> list[RawQuote]:
+        found: list[RawQuote] = []
+        for n, span in enumerate(self.marks):
+            if span.length == 0 or not self.text[span.inner_start : span.inner_end].strip():
+                continue
+            p_start, p_end = self.paras[span.paragraph]
+            prev_close = p_start
+            if n > 0 and self.marks[n - 1].paragraph == span.paragraph:
+                prev_close = self.marks[n - 1].close
+            next_open = p_end
+            if n + 1 < len(self.marks) and self.marks[n + 1].paragraph == span.paragraph:
+                next_open = self.marks[n + 1].open
+            lead_start = self._lead_start(max(p_start, prev_close), span.open)
+            lead_cue = self._lead_attribution(lead_start, span.open)
+            lead_text = self.text[lead_start : span.open].strip(" \t—–-([")
+            if lead_text and lead_cue is None:
+                continue  # quoted words inside a larger sentence: fragment or scare quote
+            tail_end = self._tail_end(span.close, next_open) if span.closed else span.close
+            tail_text = self.text[span.close : tail_end].strip()
+            tail_cue = None
+            if tail_text and tail_text[0] not in ".!?":
+                tail_cue = self._tail_attribution(span.close, tail_end)
+                if tail_cue is None:
+                    continue
+            if not self._reads_as_statement(span, tail_cue or lead_cue):
+                continue
+            cue = tail_cue or lead_cue
+            region = (span.close, tail_end) if tail_cue else (lead_start, span.open)
+            quote = RawQuote(span.inner_start, span.inner_end, "direct", span.paragraph, cue=cue)
+            quote.sentence = (lead_start if lead_cue else span.open, tail_end)
+            if cue is None:
+                quote.inherit = True
+            else:
+                self.used_cues.add(cue.token.i)
+                self._attribute(quote, cue, region, (span.open, span.close))
+                quote.channel = quote.channel or channel_of(self.tokens(*region))
+            found.append(quote)
+        return found
+
+    def _lead_start(self, start: int, end: int) -> int:
+        last = start
+        # endpos reaches one past `end` so the look-ahead can see the opening mark itself.
+        for match in SENTENCE_END.finditer(self.text, start, min(len(self.text), end + 1)):
+            if match.end() <= end and not _abbreviation_before(self.text, match.start()):
+                last = match.end()
+        return last
+
+    def _lead_attribution(self, start: int, end: int) -> Cue | None:
+        lead = self.text[start:end].rstrip()
+        if not lead or lead[-1] not in ",:" and not lead.endswith(("said", "says", "added", "wrote")):
+            return None
+        toks = self.tokens(start, end)
+        for k in range(len(toks) - 1, -1, -1):
+            after = [t for t in toks[k + 1 :] if not t.is_punct]
+            # Only the speaker may follow the cue ("said Mr. Lee:"), never another clause.
+            if len(after) > 8 or has_verb(after):
+                return None
+            cue = cue_at(toks[k])
+            if cue and is_factual(toks[k]) and not cue.needs_quote:
+                return cue
+        return None
+
+    def _tail_end(self, start: int, limit: int) -> int:
+        match = SENTENCE_END.search(self.text, start, limit)
+        while match and _abbreviation_before(self.text, match.start()):
+            match = SENTENCE_END.search(self.text, match.end(), limit)
+        end = match.start() + 1 if match else limit
+        return min(end, limit)
+
+    def _tail_attribution(self, start: int, end: int) -> Cue | None:
+        toks = self.tokens(start, end)
+        for distance, tok in enumerate(toks):
+            if distance > MAX_TAIL_CUE_DISTANCE:
+                break
+            cue = cue_at(tok)
+            if cue and is_factual(tok) and not cue.needs_quote:
+                return cue
+        return None
+
+    def _reads_as_statement(self, span: QuotedSpan, cue: Cue | None) -> bool:
+        """Short unattributed quoted stretches are titles or scare quotes, not statements."""
+        words = self.text[span.inner_start : span.inner_end].split()
+        if cue is not None:
+            return len(words) >= 1
+        return len(words) >= 4
+
+    # ----------------------------------------------------------------- pass 2
+    def reported_quotes(self, direct: list[RawQuote]) -> list[RawQuote]:
+        found: list[RawQuote] = []
+        for tok in self.doc:
+            if tok.i in self.used_cues or self.inside_marks(tok.idx):
+                continue
+            cue = cue_at(tok)
+            if cue is None or not is_factual(tok):
+                continue
+            content = self._reported_content(cue)
+            if content is None:
+                continue
+            start, end = content
+            if not self._acceptable_content(cue, start, end, direct):
+                continue
+            head = speaker_head(cue)
+            if head is None or start <= head.idx < end:
+                continue
+            kind = "mixed" if contains_mark(self.text, start, end) else "indirect"
+            quote = RawQuote(start, end, kind, self.paragraph_of(start), cue=cue)
+            sent_start, sent_end = self.sentence_bounds(tok)
+            quote.sentence = (min(sent_start, start), max(sent_end, end))
+            self._attribute(quote, cue, (sent_start, sent_end), (start, end), head=head)
+            self.used_cues.add(tok.i)
+            found.append(quote)
+        return found
+
+    def _reported_content(self, cue: Cue) -> tuple[int, int] | None:
+        token = cue.token
+        if cue.lemma == "according to":
+            return self._according_to_content(token)
+        clause = next((c for c in token.children if c.dep_ == "ccomp"), None)
+        if clause is not None and not (cue.needs_quote and not self._subtree_has_mark(clause)):
+            return self._clause_span(clause, cue)
+        if token.dep_ in {"parataxis", "ccomp"} and token.head.i != token.i:
+            head = token.head
+            if cue_at(head) is None and head.pos_ in {"VERB", "AUX"} and len(list(token.subtree)) <= 10:
+                return self._interrupted_clause(head, token)
+        return self._quoted_object(cue)
+
+    def _subtree_has_mark(self, tok: Token) -> bool:
+        start, end = tok.left_edge.idx, tok.right_edge.idx + len(tok.right_edge.text)
+        return contains_mark(self.text, start, end)
+
+    def _clause_span(self, clause: Token, cue: Cue) -> tuple[int, int]:
+        toks = [t for t in clause.subtree]
+        while toks and (toks[0].dep_ == "mark" and toks[0].lower_ == "that" or toks[0].is_punct and toks[0].text not in "“\""):
+            toks = toks[1:]
+        # "said in December there were …": the date belongs to the saying.
+        if toks and toks[0].dep_ == "prep" and toks[0].head.i == clause.i and toks[0].i == cue.token.i + 1:
+            pp_end = toks[0].right_edge.i
+            if any(e.label_ in {"DATE", "TIME"} for e in self.doc[toks[0].i : pp_end + 1].ents):
+                toks = [t for t in toks if t.i > pp_end]
+        if not toks:
+            return (clause.idx, clause.idx)
+        start, end = toks[0].idx, toks[-1].idx + len(toks[-1].text)
+        return self._close_quote_fragment(*trim_span(self.text, start, end))
+
+    def _close_quote_fragment(self, start: int, end: int) -> tuple[int, int]:
+        """Keep a closing mark (and the comma before it) that ends a quoted fragment in the clause."""
+        following = self.text[end : end + 3]
+        opened = self.text[start:end].count("“") > self.text[start:end].count("”")
+        if opened:
+            for k, ch in enumerate(following):
+                if ch in "”\"":
+                    return start, end + k + 1
+        return start, end
+
+    def _interrupted_clause(self, head: Token, cue_tok: Token) -> tuple[int, int] | None:
+        sub = list(head.subtree)
+        cue_sub = {t.i for t in cue_tok.subtree}
+        toks = [t for t in sub if not t.is_space]
+        # Drop the attribution when it sits at either edge of the clause ("…, X said").
+        while toks and (toks[-1].i in cue_sub or toks[-1].is_punct):
+            toks = toks[:-1]
+        while toks and (toks[0].i in cue_sub or toks[0].is_punct):
+            toks = toks[1:]
+        if not toks:
+            return None
+        start, end = toks[0].idx, toks[-1].idx + len(toks[-1].text)
+        return self._close_quote_fragment(*trim_span(self.text, start, end))
+
+    def _according_to_content(self, token: Token) -> tuple[int, int] | None:
+        sent = token.sent
+        phrase = {t.i for t in token.subtree}
+        toks = [t for t in sent if t.i not in phrase and not t.is_space]
+        # Only the part of the sentence on the same side of a semicolon / dash as the phrase.
+        while toks and toks[-1].is_punct and toks[-1].text not in "”\"":
+            toks = toks[:-1]
+        while toks and toks[0].is_punct:
+            toks = toks[1:]
+        if len(toks) < 3:
+            return None
+        start, end = toks[0].idx, toks[-1].idx + len(toks[-1].text)
+        return trim_span(self.text, start, end)
+
+    def _quoted_object(self, cue: Cue) -> tuple[int, int] | None:
+        """`announced a “shift in focus”`, `called it “a mess”`: an object holding a quoted fragment."""
+        token = cue.token
+        rights = [
+            c
+            for c in token.rights
+            if c.dep_ in {"dobj", "oprd", "xcomp", "attr", "acomp", "advcl", "npadvmod"} or (c.dep_ == "prep" and c.lower_ == "as")
+        ]
+        if not rights:
+            return None
+        start_tok = rights[0].left_edge
+        end_tok = max((c.right_edge for c in rights), key=lambda t: t.i)
+        # Extend over directly following objects / predicates (`called X “Y”` parses as two deps).
+        start, end = start_tok.idx, end_tok.idx + len(end_tok.text)
+        if not contains_mark(self.text, start, end):
+            return None
+        return self._close_quote_fragment(*trim_span(self.text, start, end))
+
+    def _acceptable_content(self, cue: Cue, start: int, end: int, direct: list[RawQuote]) -> bool:
+        if end - start < 8:
+            return False
+        toks = self.tokens(start, end)
+        if len(toks) < 3:
+            return False
+        marks = contains_mark(self.text, start, end)
+        if cue.needs_quote and not marks:
+            return False
+        if not marks and not has_verb(toks):
+            return False
+        for quote in direct:
+            overlap = min(end, quote.end) - max(start, quote.start)
+            if overlap > 0 and overlap >= 0.6 * (end - start):
+                return False  # the same statement, already taken as a direct quote
+        return True
+
+    # ----------------------------------------------------------------- attribution
+    def _attribute(
+        self,
+        quote: RawQuote,
+        cue: Cue,
+        region: tuple[int, int],
+        content: tuple[int, int],
+        head: Token | None = None,
+    ) -> None:
+        head = head or speaker_head(cue)
+        r_start, r_end = region
+        if head is not None and not (r_start <= head.idx < r_end) or head is not None and content[0] <= head.idx < content[1]:
+            head = None
+        if head is None:
+            head = self._adjacent_speaker(cue, region, content)
+        if head is not None:
+            quote.speaker = speaker_phrase(head)
+        content_tokens = {t.i for t in self.tokens(*content)}
+        addressee = addressee_head(cue, content_tokens)
+        if addressee is not None and not (content[0] <= addressee.idx < content[1]):
+            quote.addressee = np_span(addressee)
+        quote.channel = cue_channel(cue)
+        quote.time_text = self.time_of(cue.token, content)
+
+    def _adjacent_speaker(self, cue: Cue, region: tuple[int, int], content: tuple[int, int]) -> Token | None:
+        """Fallback when the parse does not link the cue to a subject: the noun phrase beside it."""
+        toks = [t for t in self.tokens(*region) if not (content[0] <= t.idx < content[1])]
+        positions = [k for k, t in enumerate(toks) if t.i == cue.token.i]
+        if not positions:
+            return None
+        k = positions[0]
+        before = [t for t in toks[:k] if not t.is_punct]
+        if before and before[-1].pos_ in {"PROPN", "NOUN", "PRON"}:
+            return before[-1]
+        for tok in toks[k + 1 :]:
+            if tok.pos_ in {"PROPN", "NOUN", "PRON"}:
+                # Walk to the head of a name ("Army Colonel Ryan Dillon" → Dillon).
+                while tok.dep_ in {"compound", "flat"} and tok.head.i > tok.i:
+                    tok = tok.head
+                return tok
+            if tok.is_punct:
+                break
+        return None
+
+    # ----------------------------------------------------------------- all passes
+    def run(self) -> list[RawQuote]:
+        direct = self.direct_quotes()
+        reported = self.reported_quotes(direct)
+        quotes = sorted(direct + reported, key=lambda q: (q.start, q.end))
+        quotes = _drop_nested(quotes)
+        _inherit_attribution(quotes)
+        return [q for q in quotes if q.speaker is not None or q.inherit]
+
+
+def _abbreviation_before(text: str, dot: int) -> bool:
+    """'Mr. McHugh', 'U.S. officials': a full stop that does not end a sentence."""
+    word_start = dot
+    while word_start > 0 and not text[word_start - 1].isspace():
+        word_start -= 1
+    word = text[word_start : dot + 1]
+    return word.lower() in {"mr.", "mrs.", "ms.", "dr.", "sen.", "rep.", "gov.", "gen.", "col.", "lt.", "st.", "jr.", "sr.", "prof.", "no.", "vs."} or (
+        len(word) <= 4 and word.count(".") >= 2
+    )
+
+
+def _drop_nested(quotes: list[RawQuote]) -> list[RawQuote]:
+    """A reported clause that lies inside another quotation of the same attribution is one statement."""
+    kept: list[RawQuote] = []
+    for quote in quotes:
+        inside = next(
+            (
+                k
+                for k in kept
+                if k.start <= quote.start and quote.end <= k.end and (k.end - k.start) > (quote.end - quote.start)
+            ),
+            None,
+        )
+        if inside is not None and quote.type != "direct":
+            continue
+        kept.append(quote)
+    return kept
+
+
+def _inherit_attribution(quotes: list[RawQuote]) -> None:
+    """Unattributed direct quotes take the speaker of their neighbours (see module docstring)."""
+    for n, quote in enumerate(quotes):
+        if not quote.inherit:
+            continue
+        same_para = [q for q in quotes if q.paragraph == quote.paragraph and not q.inherit and q.speaker is not None]
+        before = [q for q in same_para if q.start < quote.start]
+        after = [q for q in same_para if q.start > quote.start]
+        source = before[-1] if before else (after[0] if after else None)
+        if source is None:
+            previous = [q for q in quotes[:n] if q.paragraph == quote.paragraph - 1 and q.speaker is not None]
+            source = previous[-1] if previous else None
+        if source is None:
+            continue
+        quote.speaker = source.speaker
+        quote.cue = source.cue
+        quote.addressee = source.addressee
+        quote.channel = quote.channel or source.channel
+        quote.inherit = False
+    for quote in quotes:
+        if quote.inherit:
+            quote.inherit = False
+
+
+def find_quotes(doc: Doc) -> list[RawQuote]:
+    return ArticleQuotes(doc).run()

@@ -1,0 +1,78 @@
+"""Small helpers over spaCy tokens: noun-phrase extents, clause spans, character offsets."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from spacy.tokens import Doc, Span, Token
+
+from kg.extract.lexicon import ALL_MARKS
+
+# Left dependents that belong to a noun phrase naming a speaker ("the US-led coalition",
+# "Iraq's government", "Iraqi government spokesman Saad al-Hadithi").
+NP_LEFT_DEPS = frozenset({"det", "amod", "compound", "poss", "nummod", "nmod", "quantmod", "advmod", "predet"})
+# Right dependents that stay inside a name ("Te Kaurinui Robert Parata" sometimes parses flat).
+NP_RIGHT_DEPS = frozenset({"flat", "compound"})
+TRIM_CHARS = " \t\n,.;:—–-"
+
+
+def np_bounds(head: Token) -> tuple[int, int]:
+    """Token range [start, end) of the noun phrase headed by `head`, without clauses or appositions."""
+    start = head.i
+    for child in head.lefts:
+        if child.dep_ in NP_LEFT_DEPS:
+            start = min(start, child.left_edge.i)
+    end = head.i + 1
+    for child in head.rights:
+        if child.dep_ in NP_RIGHT_DEPS and child.i == end:
+            end = child.right_edge.i + 1
+    return start, end
+
+
+def np_span(head: Token) -> Span:
+    start, end = np_bounds(head)
+    return head.doc[start:end]
+
+
+def strip_determiner(span: Span) -> Span:
+    """'the Pentagon' → 'Pentagon'; 'an Iraqi government spokesman' → 'Iraqi government spokesman'."""
+    start = span.start
+    while start < span.end - 1 and span.doc[start].dep_ in {"det", "predet"} and span.doc[start].pos_ == "DET":
+        start += 1
+    return span.doc[start : span.end]
+
+
+def char_bounds(tokens: Iterable[Token]) -> tuple[int, int]:
+    toks = list(tokens)
+    return toks[0].idx, toks[-1].idx + len(toks[-1].text)
+
+
+def trim_span(text: str, start: int, end: int, *, keep_closing_mark: bool = True) -> tuple[int, int]:
+    """Trim whitespace and edge punctuation; keep a closing quotation mark that ends a quoted fragment."""
+    while start < end and (text[start] in TRIM_CHARS):
+        start += 1
+    while end > start:
+        ch = text[end - 1]
+        if ch in TRIM_CHARS:
+            end -= 1
+        elif keep_closing_mark and ch in "”\"" and _has_open_before(text, start, end - 1):
+            break
+        else:
+            break
+    return start, end
+
+
+def _has_open_before(text: str, start: int, pos: int) -> bool:
+    return any(ch in "“\"" for ch in text[start:pos])
+
+
+def contains_mark(text: str, start: int, end: int) -> bool:
+    return any(ch in ALL_MARKS for ch in text[start:end])
+
+
+def tokens_between(doc: Doc, start_char: int, end_char: int) -> list[Token]:
+    return [t for t in doc if t.idx >= start_char and t.idx + len(t.text) <= end_char]
+
+
+def has_verb(tokens: Iterable[Token]) -> bool:
+    return any(t.pos_ in {"VERB", "AUX"} for t in tokens)

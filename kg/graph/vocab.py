@@ -1,0 +1,62 @@
+"""Namespaces of the graph contract (docs/graph-contract.md) and the prefixes exporters bind.
+
+`QG` is a *closed* namespace: only the terms declared in ontology/quotegraph.ttl exist, so a typo
+such as `QG.speakerMentoin` fails at build time instead of silently minting an undeclared term.
+tests/test_ontology.py keeps `QG_TERMS` and the ontology file in sync.
+"""
+
+from __future__ import annotations
+
+from rdflib import Graph
+from rdflib.namespace import OWL, RDF, RDFS, XSD, ClosedNamespace, Namespace
+
+SCHEMA = Namespace("https://schema.org/")
+PROV = Namespace("http://www.w3.org/ns/prov#")
+OA = Namespace("http://www.w3.org/ns/oa#")
+SEM = Namespace("http://semanticweb.cs.vu.nl/2009/11/sem/")
+QGID = Namespace("https://w3id.org/quotegraph/id/")
+
+QG_NS = "https://w3id.org/quotegraph/ontology#"
+
+# Every term of the project ontology; adding one here means declaring it in quotegraph.ttl too.
+QG_TERMS: tuple[str, ...] = (
+    # classes and individuals
+    "QuoteType",
+    "Direct",
+    "Mixed",
+    "Indirect",
+    "Group",
+    # properties
+    "quoteType",
+    "cue",
+    "speakerMention",
+    "addressee",
+    "channel",
+    "timeText",
+    "timeValue",
+    "contentHash",
+    "trigger",
+)
+
+QG = ClosedNamespace(QG_NS, list(QG_TERMS))
+
+# Prefix → namespace IRI, exactly as the contract lists them; exporters bind these.
+PREFIXES: dict[str, str] = {
+    "schema": str(SCHEMA),
+    "prov": str(PROV),
+    "oa": str(OA),
+    "sem": str(SEM),
+    "qg": QG_NS,
+    "qgid": str(QGID),
+    "xsd": str(XSD),
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "owl": str(OWL),
+}
+
+
+def bind_prefixes(graph: Graph) -> Graph:
+    """Bind the contract prefixes on `graph` (overriding rdflib's defaults, e.g. its `schema`)."""
+    for prefix, iri in PREFIXES.items():
+        graph.bind(prefix, iri, override=True, replace=True)
+    return graph

@@ -1,0 +1,61 @@
+"""`kg stats`: what the store holds."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kg.graph.vocab import PREFIXES
+from kg.query.render import render_table
+from kg.store import QuoteStore
+
+_S, _QG, _SEM = PREFIXES["schema"], PREFIXES["qg"], PREFIXES["sem"]
+
+# Class IRI → key in the stats dictionary.
+_CLASSES: dict[str, str] = {
+    _S + "NewsArticle": "articles",
+    _S + "Quotation": "quotations",
+    _S + "Person": "persons",
+    _S + "Organization": "organizations",
+    _QG + "Group": "groups",
+    _S + "Place": "places",
+    _SEM + "Event": "events",
+}
+
+_BY_CLASS = """
+SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE {
+  VALUES ?class { schema:NewsArticle schema:Quotation schema:Person schema:Organization
+                  qg:Group schema:Place sem:Event }
+  ?s a ?class
+} GROUP BY ?class"""
+
+_BY_QUOTE_TYPE = """
+SELECT ?type (COUNT(DISTINCT ?q) AS ?n) WHERE { ?q a schema:Quotation ; qg:quoteType ?type } GROUP BY ?type"""
+
+_ATTRIBUTED = """
+SELECT (COUNT(DISTINCT ?q) AS ?n) WHERE { ?q a schema:Quotation ; schema:spokenByCharacter ?who }"""
+
+
+def stats(store: QuoteStore) -> dict[str, Any]:
+    """Counts of articles, quotations (total, attributed, by type), entities by kind, events, triples."""
+    out: dict[str, Any] = dict.fromkeys(_CLASSES.values(), 0)
+    for sol in store.query(_BY_CLASS):  # type: ignore[union-attr]
+        out[_CLASSES[sol["class"].value]] = int(sol["n"].value)
+    by_type = {"direct": 0, "mixed": 0, "indirect": 0}
+    for sol in store.query(_BY_QUOTE_TYPE):  # type: ignore[union-attr]
+        by_type[sol["type"].value.rsplit("#", 1)[-1].lower()] = int(sol["n"].value)
+    out["quotations_by_type"] = by_type
+    row = next(iter(store.query(_ATTRIBUTED)))  # type: ignore[arg-type]
+    out["quotations_attributed"] = int(row["n"].value)
+    out["graphs"] = len(store.graphs())
+    out["triples"] = store.count_triples()
+    return out
+
+
+def render_stats(counts: dict[str, Any], *, width: int | None = None) -> str:
+    rows: list[list[str]] = []
+    for key, value in counts.items():
+        if isinstance(value, dict):
+            rows.extend([f"{key.replace('_by_type', '')} ({sub})", str(n)] for sub, n in value.items())
+        else:
+            rows.append([key.replace("_", " "), str(value)])
+    return render_table(["", "count"], rows, width=width)

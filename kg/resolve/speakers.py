@@ -1,0 +1,233 @@
+"""Resolve speaker, addressee and topic mentions to the article's entities.
+
+Names go through the person index (full name ↔ surname ↔ title), role descriptions ("an Iraqi
+government spokesman") to the person the article names with that role, pronouns to the most
+recent compatible person or group, organisation phrases ("Iraq's government", "the Pentagon") to
+organisations, and unnamed plural sources ("officials", "analysts") to article-local groups.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Span, Token
+
+from kg.extract.lexicon import (
+    FEMALE_PRONOUNS,
+    MALE_PRONOUNS,
+    NEUTER_PRONOUNS,
+    ORG_NOUNS,
+    PLURAL_PRONOUNS,
+    ROLE_NOUNS,
+)
+from kg.extract.quotes import RawQuote
+from kg.extract.syntax import np_bounds, strip_determiner
+from kg.model import Entity, EntityKind, Mention, Role
+from kg.resolve.names import PersonCluster, PersonIndex, clean_surface, normalise_name, without_article
+
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+ORG_LABELS = frozenset({"ORG"})
+STOP_ROLE_WORDS = frozenset({"the", "a", "an", "of", "for", "at", "in", "and", "'s", "’s", ","})
+
+
+class ArticleResolver:
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self.entities: dict[str, Entity] = {}
+        self.persons = PersonIndex()
+        self.cluster_entity: dict[int, str] = {}  # id(cluster) → entity key
+        self.person_spans: dict[int, PersonCluster] = {}  # ent.start token → cluster
+        self.recent: list[tuple[int, str]] = []  # (char offset, entity key) of speakers/persons
+        self._index_names()
+
+    # ------------------------------------------------------------ entity bookkeeping
+    def _entity(self, kind: EntityKind, name: str, start: int, end: int, form: str = "name") -> str:
+        name = clean_surface(name)
+        key = normalise_name(name)
+        entity = self.entities.get(key)
+        if entity is None:
+            entity = Entity(key=key, kind=kind, name=name)
+            self.entities[key] = entity
+        elif name != entity.name:
+            entity.alternate_names.add(name)
+        entity.mentions.append(Mention(self.doc.text[start:end], start, end, form, kind))  # type: ignore[arg-type]
+        return key
+
+    def _person_entity(self, cluster: PersonCluster, start: int, end: int, form: str = "name") -> str:
+        key = self.cluster_entity.get(id(cluster))
+        if key is None:
+            key = normalise_name(cluster.name)
+            self.cluster_entity[id(cluster)] = key
+        entity = self.entities.get(key)
+        if entity is None or entity.kind != "Person":
+            entity = Entity(key=key, kind="Person", name=cluster.name)
+            self.entities[key] = entity
+        entity.name = cluster.name
+        entity.alternate_names = {f for f in cluster.forms if f != cluster.name}
+        entity.mentions.append(Mention(self.doc.text[start:end], start, end, form, "Person"))  # type: ignore[arg-type]
+        return key
+
+    # ------------------------------------------------------------ article-wide index
+    def _index_names(self) -> None:
+        persons = [e for e in self.doc.ents if e.label_ == "PERSON"]
+        self.persons.add_full_names([(e.start_char, e.text) for e in persons])
+        for ent in persons:
+            cluster = self.persons.resolve(ent.text, ent.start_char)
+            if cluster is None:
+                continue
+            self.person_spans[ent.start] = cluster
+            key = self._person_entity(cluster, ent.start_char, ent.end_char)
+            self.recent.append((ent.start_char, key))
+            role = self._role_of(ent)
+            if role is not None:
+                entity = self.entities[key]
+                if all(r.title != role.title for r in entity.roles):
+                    entity.roles.append(role)
+        for ent in self.doc.ents:
+            if ent.label_ in ORG_LABELS:
+                self._entity("Organization", without_article(ent.text), ent.start_char, ent.end_char)
+            elif ent.label_ in PLACE_LABELS:
+                self._entity("Place", without_article(ent.text), ent.start_char, ent.end_char)
+        self.recent.sort()
+
+    def _role_of(self, ent: Span) -> Role | None:
+        """Role words before the name in its noun phrase, or in an apposition next to it."""
+        root = ent.root
+        start, _ = np_bounds(root)
+        pre = [t for t in self.doc[start : ent.start] if t.dep_ != "det" and not t.is_punct]
+        if pre and any(t.lemma_.lower() in ROLE_NOUNS or t.pos_ == "NOUN" for t in pre):
+            title = self.doc[pre[0].i : ent.start].text.strip(" ,")
+            return Role(title=clean_surface(title), organization=self._org_in(self.doc[pre[0].i : ent.start]), evidence=root.sent.text)
+        for child in root.children:
+            if child.dep_ == "appos" and child.pos_ in {"NOUN", "PROPN"} and child.i > ent.end - 1:
+                phrase = self.doc[child.left_edge.i : child.right_edge.i + 1]
+                phrase = strip_determiner(phrase)
+                text = phrase.text
+                # Cut relative clauses: "vice president …, which maintains …".
+                for k, tok in enumerate(phrase):
+                    if tok.dep_ == "relcl" or (tok.is_punct and tok.text == "," and k > 0):
+                        text = phrase[:k].text
+                        break
+                return Role(title=clean_surface(text), organization=self._org_in(phrase), evidence=root.sent.text)
+        if root.dep_ == "appos" and root.head.lemma_.lower() in ROLE_NOUNS:
+            head_np = strip_determiner(self.doc[np_bounds(root.head)[0] : root.head.i + 1])
+            return Role(title=clean_surface(head_np.text), organization=self._org_in(head_np), evidence=root.sent.text)
+        return None
+
+    def _org_in(self, span: Span) -> str | None:
+        for ent in span.ents:
+            if ent.label_ in ORG_LABELS | {"GPE", "NORP"}:
+                return clean_surface(without_article(ent.text))
+        return None
+
+    # ------------------------------------------------------------ resolution
+    def resolve_quotes(self, quotes: list[RawQuote]) -> list[tuple[str | None, str | None, list[str]]]:
+        """(speaker key, addressee key, about keys) per quote, in order."""
+        out = []
+        for quote in quotes:
+            speaker = self.resolve_phrase(quote.speaker) if quote.speaker is not None else None
+            if speaker is not None and quote.speaker is not None:
+                self.recent.append((quote.speaker.start_char, speaker))
+                self.recent.sort()
+            addressee = self.resolve_phrase(quote.addressee) if quote.addressee is not None else None
+            about = self._about(quote.start, quote.end)
+            out.append((speaker, addressee, about))
+        return out
+
+    def resolve_phrase(self, phrase: Span) -> str | None:
+        span = strip_determiner(phrase)
+        if len(span) == 0:
+            return None
+        root = span.root
+        start, end = span.start_char, span.end_char
+        person = next((e for e in self.doc.ents if e.label_ == "PERSON" and e.start < span.end and span.start < e.end), None)
+        if person is not None:
+            cluster = self.person_spans.get(person.start) or self.persons.resolve(person.text, person.start_char)
+            if cluster is not None:
+                return self._person_entity(cluster, person.start_char, person.end_char)
+        lower = root.lower_
+        if root.pos_ == "PRON" or lower in MALE_PRONOUNS | FEMALE_PRONOUNS | PLURAL_PRONOUNS | NEUTER_PRONOUNS:
+            return self._pronoun(root, start)
+        org = next((e for e in self.doc.ents if e.label_ in ORG_LABELS and e.start <= root.i < e.end), None)
+        if org is not None:
+            return self._entity("Organization", without_article(org.text), org.start_char, org.end_char)
+        plural = root.tag_ in {"NNS", "NNPS"}
+        lemma = root.lemma_.lower()
+        if lemma in ORG_NOUNS and not plural:
+            return self._entity("Organization", span.text, start, end, "role")
+        if lemma in ROLE_NOUNS and not plural:
+            person_key = self._person_with_role(span)
+            if person_key is not None:
+                self.entities[person_key].mentions.append(Mention(span.text, start, end, "role", "Person"))
+                return person_key
+            return self._entity("Group", span.text, start, end, "group")
+        if root.pos_ == "PROPN" and not plural:
+            cluster = self.persons.resolve(span.text, start, create=False)
+            if cluster is not None:
+                return self._person_entity(cluster, start, end)
+            place = next((e for e in self.doc.ents if e.label_ in PLACE_LABELS and e.start <= root.i < e.end), None)
+            kind: EntityKind = "Place" if place is not None else "Organization"
+            return self._entity(kind, span.text, start, end)
+        return self._entity("Group", span.text, start, end, "group")
+
+    def _pronoun(self, token: Token, position: int) -> str | None:
+        lower = token.lower_
+        if lower in MALE_PRONOUNS | FEMALE_PRONOUNS:
+            wanted = "m" if lower in MALE_PRONOUNS else "f"
+            for _, key in reversed([r for r in self.recent if r[0] < position]):
+                entity = self.entities.get(key)
+                if entity is None or entity.kind != "Person":
+                    continue
+                gender = self._gender(entity)
+                if gender in (None, wanted):
+                    self._set_gender(entity, wanted)
+                    return key
+            return None
+        if lower in PLURAL_PRONOUNS | NEUTER_PRONOUNS:
+            for _, key in reversed([r for r in self.recent if r[0] < position]):
+                entity = self.entities.get(key)
+                if entity is not None and entity.kind in {"Organization", "Group"}:
+                    return key
+        return None
+
+    def _gender(self, entity: Entity) -> str | None:
+        for cluster in self.persons.clusters:
+            if normalise_name(cluster.name) == entity.key:
+                return cluster.gender
+        return None
+
+    def _set_gender(self, entity: Entity, gender: str) -> None:
+        for cluster in self.persons.clusters:
+            if normalise_name(cluster.name) == entity.key and cluster.gender is None:
+                cluster.gender = gender
+
+    def _person_with_role(self, span: Span) -> str | None:
+        """'an Iraqi government spokesman' → the person the article calls 'Iraqi government spokesman'."""
+        words = {t.lower_ for t in span if t.lower_ not in STOP_ROLE_WORDS}
+        head = span.root.lower_
+        best: tuple[int, str] | None = None
+        for key, entity in self.entities.items():
+            if entity.kind != "Person":
+                continue
+            for role in entity.roles:
+                role_words = {w.lower() for w in role.title.replace(",", " ").split()}
+                if head not in role_words:
+                    continue
+                score = len(words & role_words)
+                if best is None or score > best[0]:
+                    best = (score, key)
+        return best[1] if best else None
+
+    def _about(self, start: int, end: int) -> list[str]:
+        keys: list[str] = []
+        for ent in self.doc.ents:
+            if not (start <= ent.start_char and ent.end_char <= end):
+                continue
+            if ent.label_ == "PERSON":
+                cluster = self.person_spans.get(ent.start)
+                key = self.cluster_entity.get(id(cluster)) if cluster else None
+            elif ent.label_ in ORG_LABELS | PLACE_LABELS:
+                key = normalise_name(without_article(ent.text))
+            else:
+                key = None
+            if key and key in self.entities and key not in keys:
+                keys.append(key)
+        return sorted(keys)

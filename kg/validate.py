@@ -1,0 +1,97 @@
+"""SHACL validation of quotegraph graphs against ontology/shapes.ttl (pyshacl).
+
+No inference: the graph stage asserts every type the shapes look at, and RDFS/OWL-RL inference
+would only add entailed triples (slow on a store-sized union graph) without changing the verdict.
+The ontology is still passed as pyshacl's `ont_graph`, so `sh:class` sees its rdfs:subClassOf axioms.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from pyshacl import validate
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, SH
+
+from kg.graph.vocab import PREFIXES
+
+ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"
+ONTOLOGY_FILE = ONTOLOGY_DIR / "quotegraph.ttl"
+SHAPES_FILE = ONTOLOGY_DIR / "shapes.ttl"
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    conforms: bool
+    results_text: str  # pyshacl's full human-readable report
+    violations: int  # number of sh:ValidationResult with severity sh:Violation
+    triples: int = 0  # size of the validated graph
+    results: tuple[str, ...] = ()  # one line per result: "<focus> <path>: <message>", sorted
+
+    def summary(self, max_lines: int = 20) -> str:
+        """A short report: a headline and at most `max_lines` result lines."""
+        if self.conforms:
+            return f"conforms: {self.triples} triples checked"
+        lines = [f"does not conform: {self.violations} violation(s) in {self.triples} triples"]
+        lines += [f"  {line}" for line in self.results[:max_lines]]
+        if len(self.results) > max_lines:
+            lines.append(f"  … and {len(self.results) - max_lines} more")
+        return "\n".join(lines)
+
+
+@lru_cache(maxsize=1)
+def shapes_graph() -> Graph:
+    return Graph().parse(SHAPES_FILE, format="turtle")
+
+
+@lru_cache(maxsize=1)
+def ontology_graph() -> Graph:
+    return Graph().parse(ONTOLOGY_FILE, format="turtle")
+
+
+def validate_graph(graph: Graph) -> ValidationReport:
+    """Check `graph` (one article's graph or a store's union) against the shapes; never mutates it."""
+    conforms, results_graph, results_text = validate(
+        graph,
+        shacl_graph=shapes_graph(),
+        ont_graph=ontology_graph(),
+        inference="none",
+        abort_on_first=False,
+        allow_warnings=True,
+    )
+    lines = _result_lines(results_graph)
+    violations = sum(1 for _ in results_graph.subjects(SH.resultSeverity, SH.Violation))
+    return ValidationReport(
+        conforms=bool(conforms),
+        results_text=str(results_text),
+        violations=violations,
+        triples=len(graph),
+        results=lines,
+    )
+
+
+def _result_lines(results: Graph) -> tuple[str, ...]:
+    """One readable line per validation result, with prefixed names; duplicates counted once."""
+
+    def show(node: object) -> str:
+        if isinstance(node, URIRef):
+            # Not node.n3(): Turtle forbids "/" in prefixed names, and qgid: IRIs are full of them.
+            for prefix, namespace in PREFIXES.items():
+                if node.startswith(namespace) and len(node) > len(namespace):
+                    return f"{prefix}:{node[len(namespace) :]}"
+            return f"<{node}>"
+        if isinstance(node, Literal):
+            text = str(node)
+            return repr(text if len(text) <= 40 else text[:37] + "…")
+        return "[]" if node is not None else ""
+
+    counts: Counter[str] = Counter()
+    for result in results.subjects(RDF.type, SH.ValidationResult):
+        focus = show(results.value(result, SH.focusNode))
+        path = show(results.value(result, SH.resultPath))
+        message = str(results.value(result, SH.resultMessage) or "constraint violated")
+        counts[" ".join(part for part in (focus, path) if part) + f": {message}"] += 1
+    return tuple(line if n == 1 else f"{line} (×{n})" for line, n in sorted(counts.items()))
