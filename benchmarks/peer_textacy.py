@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -93,8 +94,14 @@ def evaluate(gold_paths: list[str], system_file: Path, fmt: str) -> int:
         if kg.exists()
         else [str(ROOT / ".venv" / "bin" / "python"), "-c", "from kg.cli import main; main()"]
     )
-    cmd += ["eval", *gold_paths, "--system", str(system_file), "--format", fmt, "--no-show-misses"]
-    return subprocess.run(cmd, cwd=ROOT, check=False).returncode
+    cwd = Path.cwd()
+    shown = system_file.relative_to(cwd) if system_file.is_relative_to(cwd) else system_file
+    cmd += ["eval", *gold_paths, "--system", str(shown), "--format", fmt, "--no-show-misses"]
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+    }
+    return subprocess.run(cmd, env=env, check=False).returncode
 
 
 def main() -> int:
@@ -108,7 +115,7 @@ def main() -> int:
     parser.add_argument("--no-eval", action="store_true", help="only write the system file")
     args = parser.parse_args()
 
-    output = args.output or ROOT / "benchmarks" / "results" / f"textacy-{args.mode}.jsonl"
+    output = (args.output or ROOT / "benchmarks" / "results" / f"textacy-{args.mode}.jsonl").resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
     nlp = spacy.load(MODEL)
     with output.open("w", encoding="utf-8") as out:

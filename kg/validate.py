@@ -15,6 +15,7 @@ from pathlib import Path
 from pyshacl import validate
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
+from rdflib.term import Node
 
 from kg.graph.vocab import PREFIXES
 
@@ -62,36 +63,52 @@ def validate_graph(graph: Graph) -> ValidationReport:
         abort_on_first=False,
         allow_warnings=True,
     )
-    lines = _result_lines(results_graph)
-    violations = sum(1 for _ in results_graph.subjects(SH.resultSeverity, SH.Violation))
+    results = _top_level_results(results_graph)
+    violations = sum(1 for r in results if results_graph.value(r, SH.resultSeverity) == SH.Violation)
     return ValidationReport(
         conforms=bool(conforms),
         results_text=str(results_text),
         violations=violations,
         triples=len(graph),
-        results=lines,
+        results=_result_lines(results_graph, results),
     )
 
 
-def _result_lines(results: Graph) -> tuple[str, ...]:
-    """One readable line per validation result, with prefixed names; duplicates counted once."""
+def _top_level_results(results: Graph) -> list[Node]:
+    """The report's own results; nested sh:detail results (from sh:node, sh:or) are not counted."""
+    return [
+        result
+        for report in results.subjects(RDF.type, SH.ValidationReport)
+        for result in results.objects(report, SH.result)
+    ]
 
-    def show(node: object) -> str:
-        if isinstance(node, URIRef):
-            # Not node.n3(): Turtle forbids "/" in prefixed names, and qgid: IRIs are full of them.
-            for prefix, namespace in PREFIXES.items():
-                if node.startswith(namespace) and len(node) > len(namespace):
-                    return f"{prefix}:{node[len(namespace) :]}"
-            return f"<{node}>"
-        if isinstance(node, Literal):
-            text = str(node)
-            return repr(text if len(text) <= 40 else text[:37] + "…")
-        return "[]" if node is not None else ""
 
+def _show(graph: Graph, node: Node | None) -> str:
+    """A compact, readable form of a term of the results graph."""
+    if isinstance(node, URIRef):
+        # Not node.n3(): Turtle forbids "/" in prefixed names, and qgid: IRIs are full of them.
+        for prefix, namespace in PREFIXES.items():
+            if node.startswith(namespace) and len(node) > len(namespace):
+                return f"{prefix}:{node[len(namespace) :]}"
+        return f"<{node}>"
+    if isinstance(node, Literal):
+        text = str(node)
+        return repr(text if len(text) <= 40 else text[:37] + "…")
+    if node is None:
+        return ""
+    inverse = graph.value(node, SH.inversePath)  # the only complex path the shapes use
+    return f"^{_show(graph, inverse)}" if inverse is not None else "[]"
+
+
+def _result_lines(graph: Graph, results: list[Node]) -> tuple[str, ...]:
+    """One line per validation result, "<focus> <path>: <message>"; repeated lines counted once."""
     counts: Counter[str] = Counter()
-    for result in results.subjects(RDF.type, SH.ValidationResult):
-        focus = show(results.value(result, SH.focusNode))
-        path = show(results.value(result, SH.resultPath))
-        message = str(results.value(result, SH.resultMessage) or "constraint violated")
+    for result in results:
+        focus = _show(graph, graph.value(result, SH.focusNode))
+        path = _show(graph, graph.value(result, SH.resultPath))
+        message = str(graph.value(result, SH.resultMessage) or "constraint violated")
+        severity = graph.value(result, SH.resultSeverity)
+        if severity is not None and severity != SH.Violation:
+            message = f"[{_show(graph, severity)}] {message}"
         counts[" ".join(part for part in (focus, path) if part) + f": {message}"] += 1
     return tuple(line if n == 1 else f"{line} (×{n})" for line, n in sorted(counts.items()))

@@ -495,3 +495,41 @@ def test_memory_does_not_grow_with_articles_read(big_jsonl: Path) -> None:
     tracemalloc.stop()
     assert count == 20_000
     assert peak < 2_000_000  # the same bound as for 3 articles
+
+
+def test_stdin_jsonl_longer_than_the_sniffed_head(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the first 64 KiB are read to sniff the format; lines straddling that boundary must survive
+    records = [{"id": f"r{i}", "text": f"line {i} " + "x" * (i % 97)} for i in range(3000)]
+    set_stdin(monkeypatch, "".join(json.dumps(r) + "\n" for r in records).encode())
+    articles = read("-")
+    assert [a.id for a in articles] == [r["id"] for r in records]
+    assert [a.text for a in articles] == [r["text"] for r in records]
+
+
+def test_overlong_jsonl_line_is_skipped_without_holding_it(tmp_path: Path) -> None:
+    path = tmp_path / "long.jsonl"
+    path.write_text(
+        json.dumps({"text": "y" * 3_000_000}) + "\n" + json.dumps({"text": "fine"}) + "\n", encoding="utf-8"
+    )
+    messages, warn = collect()
+    articles = read(path, max_chars=10, skip_bad=True, warn=warn)
+    assert [(a.text, a.origin) for a in articles] == [("fine", f"{path}:2")]
+    assert messages[0].startswith(f"{path}:1: line is over 1,048,696 bytes; the limit is 10 characters")
+
+
+def test_same_directory_twice_is_read_once(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("a", encoding="utf-8")
+    messages, warn = collect()
+    assert [a.text for a in read(tmp_path, tmp_path, warn=warn)] == ["a"]
+    assert messages == [f"{tmp_path}: directory already read (symlink loop or duplicate path); skipped"]
+
+
+def test_empty_json_list(tmp_path: Path) -> None:
+    path = tmp_path / "none.json"
+    path.write_text('{"articles": []}', encoding="utf-8")
+    assert error_of(path) == f"{path}: empty article"
+
+
+def test_pathlib_paths_are_accepted(tmp_path: Path) -> None:
+    (tmp_path / "p.txt").write_text("x", encoding="utf-8")
+    assert [a.id for a in iter_articles([tmp_path / "p.txt"])] == ["p"]  # type: ignore[list-item]

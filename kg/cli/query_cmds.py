@@ -1,3 +1,83 @@
-"""Commands: query_cmds (stub, filled by its owner)."""
+"""Commands: `kg query`, `kg quotes`, `kg stats` — read-only views of the store."""
 
-from kg.cli import app  # noqa: F401
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from kg.cli import app
+from kg.errors import QueryError
+from kg.store import DEFAULT_STORE_PATH, QuoteStore
+
+StoreOption = Annotated[
+    Path, typer.Option("--store", help="Store directory (as written by `kg build`).", show_default=True)
+]
+
+
+class ResultFormat(str, Enum):
+    table = "table"
+    csv = "csv"
+    tsv = "tsv"
+    json = "json"
+
+
+@app.command("query")
+def query_command(
+    sparql: Annotated[
+        str | None, typer.Argument(help="SPARQL query; `-` reads it from standard input.", show_default=False)
+    ] = None,
+    file: Annotated[
+        Path | None,
+        typer.Option("-f", "--file", help="Read the query from FILE.rq.", exists=True, dir_okay=False, readable=True),
+    ] = None,
+    fmt: Annotated[ResultFormat, typer.Option("--format", help="Result format for SELECT/ASK.")] = ResultFormat.table,
+    store: StoreOption = DEFAULT_STORE_PATH,
+    timeout: Annotated[
+        float | None, typer.Option("--timeout", min=0.0, help="Give up after SECONDS.", show_default=False)
+    ] = None,
+) -> None:
+    """Run a SPARQL query over all articles (contract prefixes such as schema:, qg:, qgid: are predeclared).
+
+    CONSTRUCT and DESCRIBE results print as Turtle. The union of article graphs repeats a triple once per article holding it: use SELECT DISTINCT or COUNT(DISTINCT …) to count things.
+    """
+    from kg.query import run_query
+
+    if (sparql is None) == (file is None):
+        raise QueryError("give the query either as an argument or with -f FILE, not both or neither")
+    text = file.read_text(encoding="utf-8") if file is not None else sys.stdin.read() if sparql == "-" else sparql
+    with QuoteStore.open(store, read_only=True) as st:
+        out = run_query(st, text or "", fmt.value, timeout=timeout)
+    typer.echo(out, nl=False)
+
+
+@app.command("quotes")
+def quotes_command(
+    speaker: Annotated[
+        str | None,
+        typer.Option("--speaker", help="Only quotations whose speaker's name contains NAME (any case).", show_default=False),
+    ] = None,
+    store: StoreOption = DEFAULT_STORE_PATH,
+) -> None:
+    """Who said what: speaker, cue, quotation (shortened), type and article."""
+    from kg.query import quotes_table
+
+    with QuoteStore.open(store, read_only=True) as st:
+        typer.echo(quotes_table(st, speaker), nl=False)
+
+
+@app.command("stats")
+def stats_command(
+    store: StoreOption = DEFAULT_STORE_PATH,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the counts as a JSON object.")] = False,
+) -> None:
+    """Counts of articles, quotations by type, people, organisations, groups, places, events, triples."""
+    from kg.query import render_stats, stats
+
+    with QuoteStore.open(store, read_only=True) as st:
+        counts = stats(st)
+    typer.echo(json.dumps(counts, indent=2) if as_json else render_stats(counts), nl=as_json)

@@ -94,6 +94,13 @@ def speaker_head(cue: Cue) -> Token | None:
         if medium is not None:
             owner = next((c for c in medium.children if c.dep_ in {"poss", "compound"}), None)
             return owner or medium
+    if any(c.dep_ == "auxpass" for c in token.children):
+        # Passive ("has been described as … by the department"): the agent speaks, if named.
+        for agent in token.children:
+            if agent.dep_ == "agent":
+                objects = [c for c in agent.children if c.dep_ == "pobj"]
+                return objects[0] if objects else None
+        return None
     subjects = [c for c in token.children if c.dep_ in SUBJECT_DEPS and c.dep_ != "csubj"]
     if subjects:
         subject = subjects[0]
@@ -105,6 +112,8 @@ def speaker_head(cue: Cue) -> Token | None:
                 return owner
         return subject
     # "…, saying …" / "… and added …": the subject belongs to the governing verb.
+    if token.dep_ == "acl" and token.head.pos_ in {"NOUN", "PROPN"} and token.head.lemma_.lower() not in READ_MEDIA:
+        return token.head  # "The leader of Ennahda …, saying …"
     if token.dep_ in {"conj", "advcl", "xcomp"} and token.head.i != token.i:
         head = token.head
         subjects = [c for c in head.children if c.dep_ in SUBJECT_DEPS]
@@ -122,7 +131,23 @@ def speaker_phrase(head: Token) -> Span:
         while end < len(head.doc) and head.doc[end].dep_ == "case":
             end += 1
         return head.doc[span.start : span.end]
-    return np_span(head)
+    return with_apposition(np_span(head))
+
+
+def with_apposition(span: Span) -> Span:
+    """Extend a speaker phrase over its apposition ("the leader of Ennahda, Rachid Ghannouchi,"),
+    so the resolver can find the name inside a role description."""
+    head = span.root
+    end = span.end
+    candidates = [c for c in head.rights if c.dep_ == "appos"]
+    for prep in (c for c in head.rights if c.dep_ == "prep"):
+        for obj in (c for c in prep.children if c.dep_ == "pobj"):
+            candidates.extend(c for c in obj.rights if c.dep_ == "appos")
+    for appos in candidates:
+        left, right = np_span(appos).start, np_span(appos).end
+        if left - end <= 6:
+            end = max(end, right)
+    return head.doc[span.start : end]
 
 
 def addressee_head(cue: Cue, content_tokens: set[int]) -> Token | None:

@@ -206,7 +206,7 @@ class ArticleQuotes:
         words = self.text[span.inner_start : span.inner_end].split()
         if cue is not None:
             return len(words) >= 1
-        return len(words) >= 4
+        return len(words) >= 2
 
     # ----------------------------------------------------------------- pass 2
     def reported_quotes(self, direct: list[RawQuote]) -> list[RawQuote]:
@@ -224,8 +224,8 @@ class ArticleQuotes:
             if not self._acceptable_content(cue, start, end, direct):
                 continue
             head = speaker_head(cue)
-            if head is None or start <= head.idx < end:
-                continue
+            if head is None or (start <= head.idx < end and not _within(head, tok)):
+                continue  # a speaker inside the reported clause is part of what was said
             kind = "mixed" if contains_mark(self.text, start, end) else "indirect"
             quote = RawQuote(start, end, kind, self.paragraph_of(start), cue=cue)
             sent_start, sent_end = self.sentence_bounds(tok)
@@ -242,6 +242,9 @@ class ArticleQuotes:
         clause = next((c for c in token.children if c.dep_ == "ccomp"), None)
         if clause is not None and not (cue.needs_quote and not self._subtree_has_mark(clause)):
             return self._clause_span(clause, cue)
+        stray = _stray_that_clause(token)
+        if stray is not None and not (cue.needs_quote and not self._subtree_has_mark(stray)):
+            return self._clause_span(stray, cue)
         if token.dep_ in {"parataxis", "ccomp"} and token.head.i != token.i:
             head = token.head
             if cue_at(head) is None and head.pos_ in {"VERB", "AUX"} and len(list(token.subtree)) <= 10:
@@ -291,10 +294,12 @@ class ArticleQuotes:
         return self._close_quote_fragment(*trim_span(self.text, start, end))
 
     def _according_to_content(self, token: Token) -> tuple[int, int] | None:
+        """`CLAUSE, according to X, …` reports CLAUSE; `According to X, CLAUSE` reports CLAUSE."""
         sent = token.sent
-        phrase = {t.i for t in token.subtree}
-        toks = [t for t in sent if t.i not in phrase and not t.is_space]
-        # Only the part of the sentence on the same side of a semicolon / dash as the phrase.
+        phrase = sorted(t.i for t in token.subtree)
+        before = [t for t in sent if t.i < phrase[0] and not t.is_space]
+        after = [t for t in sent if t.i > phrase[-1] and not t.is_space]
+        toks = before if len([t for t in before if not t.is_punct]) >= 3 else after
         while toks and toks[-1].is_punct and toks[-1].text not in "”\"":
             toks = toks[:-1]
         while toks and toks[0].is_punct:
@@ -389,8 +394,63 @@ class ArticleQuotes:
         reported = self.reported_quotes(direct)
         quotes = sorted(direct + reported, key=lambda q: (q.start, q.end))
         quotes = _drop_nested(quotes)
-        _inherit_attribution(quotes)
-        return [q for q in quotes if q.speaker is not None or q.inherit]
+        _inherit_attribution(quotes, self)
+        return [q for q in quotes if q.speaker is not None]
+
+    # ----------------------------------------------------------------- pass 3 helpers
+    def dangling_cue(self, quote: RawQuote) -> tuple[Span, Cue] | None:
+        """`X summed up the danger with a metaphor. “…”`: a cue earlier in the paragraph that
+        reports nothing of its own introduces the quote that follows it."""
+        p_start, _ = self.paras[quote.paragraph]
+        for tok in reversed(self.tokens(p_start, quote.start)):
+            if tok.i in self.used_cues or self.inside_marks(tok.idx):
+                continue
+            cue = cue_at(tok)
+            if cue is None or cue.needs_quote or not is_factual(tok):
+                continue
+            head = speaker_head(cue)
+            if head is None or head.pos_ == "PRON" and head.lower_ in {"it", "this", "that"}:
+                return None
+            self.used_cues.add(tok.i)
+            return speaker_phrase(head), cue
+        return None
+
+    def previous_text_paragraph(self, index: int) -> int | None:
+        """The paragraph before `index`, skipping photo captions and subheads (no final stop)."""
+        for k in range(index - 1, max(-1, index - 4), -1):
+            p_start, p_end = self.paras[k]
+            if self.text[p_start:p_end].rstrip()[-1:] in ".!?”\"’)":
+                return k
+        return None
+
+    def quoted_person_in(self, index: int, speakers: list[Span]) -> Span | None:
+        """The last person named in paragraph `index` (outside quotes) who has been quoted before."""
+        surnames = {s.text.split()[-1].lower() for s in speakers if s.text.split()}
+        p_start, p_end = self.paras[index]
+        found = None
+        for ent in self.doc.ents:
+            if ent.label_ == "PERSON" and p_start <= ent.start_char < p_end and not self.inside_marks(ent.start_char):
+                if ent.text.split()[-1].lower().replace("’s", "") in surnames:
+                    found = ent
+        return found
+
+
+def _within(token: Token, ancestor: Token) -> bool:
+    return token.i == ancestor.i or any(a.i == ancestor.i for a in token.ancestors)
+
+
+def _stray_that_clause(cue: Token) -> Token | None:
+    """`warned for years that X`, `saying in a statement that X`: the parser hangs the
+    that-clause under the cue's prepositional phrase instead of the cue itself."""
+    for prep in cue.rights:
+        if prep.dep_ != "prep":
+            continue
+        for tok in prep.subtree:
+            if tok.pos_ in {"VERB", "AUX"} and tok.i > prep.i and any(
+                c.dep_ == "mark" and c.lower_ == "that" and c.i < tok.i for c in tok.children
+            ):
+                return tok
+    return None
 
 
 def _abbreviation_before(text: str, dot: int) -> bool:
@@ -422,18 +482,31 @@ def _drop_nested(quotes: list[RawQuote]) -> list[RawQuote]:
     return kept
 
 
-def _inherit_attribution(quotes: list[RawQuote]) -> None:
-    """Unattributed direct quotes take the speaker of their neighbours (see module docstring)."""
+def _inherit_attribution(quotes: list[RawQuote], article: ArticleQuotes) -> None:
+    """Unattributed direct quotes take the speaker of their context (see module docstring)."""
     for n, quote in enumerate(quotes):
         if not quote.inherit:
             continue
         same_para = [q for q in quotes if q.paragraph == quote.paragraph and not q.inherit and q.speaker is not None]
         before = [q for q in same_para if q.start < quote.start]
         after = [q for q in same_para if q.start > quote.start]
+        dangling = article.dangling_cue(quote)
+        if dangling is not None:
+            quote.speaker, quote.cue = dangling
+            quote.inherit = False
+            continue
         source = before[-1] if before else (after[0] if after else None)
         if source is None:
-            previous = [q for q in quotes[:n] if q.paragraph == quote.paragraph - 1 and q.speaker is not None]
+            previous_para = article.previous_text_paragraph(quote.paragraph)
+            previous = [q for q in quotes[:n] if q.paragraph == previous_para and q.speaker is not None]
             source = previous[-1] if previous else None
+            if source is None and previous_para is not None:
+                earlier = [q.speaker for q in quotes[:n] if q.speaker is not None]
+                person = article.quoted_person_in(previous_para, earlier)
+                if person is not None:
+                    quote.speaker = person
+                    quote.inherit = False
+                    continue
         if source is None:
             continue
         quote.speaker = source.speaker
@@ -442,8 +515,7 @@ def _inherit_attribution(quotes: list[RawQuote]) -> None:
         quote.channel = quote.channel or source.channel
         quote.inherit = False
     for quote in quotes:
-        if quote.inherit:
-            quote.inherit = False
+        quote.inherit = False
 
 
 def find_quotes(doc: Doc) -> list[RawQuote]:

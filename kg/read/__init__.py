@@ -28,7 +28,7 @@ from kg.read.context import ReadContext, ReadStats
 from kg.read.formats import read_source
 from kg.read.sources import FORMATS, STDIN, iter_sources, os_error
 
-__all__ = ["FORMATS", "ReadStats", "check_inputs", "iter_articles"]
+__all__ = ["DEFAULT_MAX_CHARS", "FORMATS", "ReadStats", "check_inputs", "iter_articles"]
 
 DEFAULT_MAX_CHARS = 2_000_000
 

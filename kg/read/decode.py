@@ -72,15 +72,6 @@ def looks_binary(head: bytes) -> bool:
     return controls / len(sample) > _MAX_CONTROL_RATIO
 
 
-def first_bad_utf8(data: bytes) -> int:
-    """Byte offset of the first byte that is not valid UTF-8 (-1 when the data is valid)."""
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError as err:
-        return err.start
-    return -1
-
-
 def decode(data: bytes, where: str, warn: Warn, *, declared: str | None = None) -> str:
     """Decode a whole file (or JSON line) to normalised text; see `decode_as`."""
     return decode_as(data, where, warn, declared=declared)[0]

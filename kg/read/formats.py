@@ -80,7 +80,7 @@ def _read_html(stream: ByteStream, where: str, ctx: ReadContext) -> Article:
     html = decode(data, where, ctx.warn, declared=declared)
     if not html.strip():
         raise InputError(f"{where}: empty article")
-    text, meta = _extract_html(html, len(data))
+    text, meta = _extract_html(html, cap)
     if text is None or not text.strip():
         raise InputError(f"{where}: no article text found")
     # the id is the page's own URL or the content hash, not the file stem: saved pages are very
@@ -88,33 +88,29 @@ def _read_html(stream: ByteStream, where: str, ctx: ReadContext) -> Article:
     return _article(ctx, where, normalise(text), fields=meta)
 
 
-def _extract_html(html: str, size: int) -> tuple[str | None, dict[str, str | None]]:
+def _extract_html(html: str, max_bytes: int) -> tuple[str | None, dict[str, str | None]]:
     import trafilatura  # deferred: importing it costs ~0.5 s and most corpora are not HTML
 
     if "<html" not in html[:4096].lower():
         # trafilatura rejects a bare fragment ("<p>…</p>") as dubious HTML; give it a document
         html = f"<html><body>{html}</body></html>"
-    config = _trafilatura_config(size)
+    config = _trafilatura_config(max_bytes)
     text = trafilatura.extract(html, include_comments=False, config=config)
     meta = trafilatura.extract_metadata(html)
     fields = {"title": meta.title, "url": meta.url, "published": meta.date, "source": meta.sitename}
     return text, fields
 
 
-@lru_cache(maxsize=8)
-def _trafilatura_config(size: int) -> Any:
-    """trafilatura's default config, with its 20 MB input cap raised to what we accepted:
-    otherwise a large page silently yields no text."""
+@lru_cache(maxsize=4)
+def _trafilatura_config(max_bytes: int) -> Any:
+    """trafilatura's default config with its 20 MB input cap raised to the size we accept:
+    otherwise a large page silently yields no text and would be reported as having none."""
     from trafilatura.settings import use_config
 
     config = use_config()
-    cap = max(int(config.get("DEFAULT", "max_file_size")), _round_up(size))
+    cap = max(int(config.get("DEFAULT", "max_file_size")), max_bytes)
     config.set("DEFAULT", "max_file_size", str(cap))
     return config
-
-
-def _round_up(size: int) -> int:
-    return -(-size // (1 << 24)) << 24  # a few distinct configs cached, not one per file size
 
 
 # --- JSON --------------------------------------------------------------------------------------
@@ -201,6 +197,8 @@ def _read_json(stream: ByteStream, where: str, ctx: ReadContext) -> Iterator[Art
     else:
         yield _record_article(doc, where, ctx)
         return
+    if not items:
+        raise InputError(f"{where}: empty article")
     for i, item in enumerate(items):
         try:
             yield _record_article(item, f"{where}[{i}]", ctx)

@@ -75,7 +75,8 @@ def os_error(path: str, err: OSError) -> InputError:
 def iter_sources(paths: Sequence[str], ctx: ReadContext) -> Iterator[Source]:
     """Input files in order; bad paths go through ctx.bad (raise, or warn and skip)."""
     visited: set[tuple[int, int]] = set()
-    for path in paths:
+    for given in paths:
+        path = os.fspath(given)  # callers may pass pathlib.Path
         if path == STDIN:
             yield Source(STDIN, "stdin")
             continue

@@ -143,6 +143,10 @@ class ArticleResolver:
             cluster = self.person_spans.get(person.start) or self.persons.resolve(person.text, person.start_char)
             if cluster is not None:
                 return self._person_entity(cluster, person.start_char, person.end_char)
+        # Beyond the person search, only the core phrase counts (not its apposition).
+        core_start, core_end = np_bounds(root)
+        span = strip_determiner(self.doc[max(core_start, span.start) : min(core_end, span.end)])
+        start, end = span.start_char, span.end_char
         lower = root.lower_
         if root.pos_ == "PRON" or lower in MALE_PRONOUNS | FEMALE_PRONOUNS | PLURAL_PRONOUNS | NEUTER_PRONOUNS:
             return self._pronoun(root, start)
