@@ -13,7 +13,9 @@ import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib import namespace as ns
 from rdflib.compare import isomorphic
+from typer.testing import CliRunner
 
+from kg.cli import app
 from kg.graph import (
     QG,
     QGID,
@@ -517,3 +519,14 @@ def test_every_qg_term_is_declared(graph: Graph) -> None:
     for term in sorted(used):
         assert ontology.value(term, ns.RDFS.label) is not None, term
         assert ontology.value(term, ns.RDFS.comment) is not None, term
+
+
+def test_store_round_trip_still_conforms(built: tuple[str, Graph], tmp_path: Path) -> None:
+    """The store normalises some literals (offsets become xsd:integer): `kg validate --store` must pass."""
+    store_module = pytest.importorskip("kg.store")
+    iri, graph = built
+    with store_module.QuoteStore.open(tmp_path / "kg.db") as store:
+        store.replace_article(iri, graph)
+    result = CliRunner().invoke(app, ["validate", "--store", str(tmp_path / "kg.db")])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == f"conforms: {len(graph)} triples checked"

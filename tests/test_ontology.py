@@ -6,14 +6,18 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
-from rdflib import Graph, Literal, URIRef
+from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib import namespace as ns
+from typer.testing import CliRunner
 
+from kg.cli import app
+from kg.errors import InputError
 from kg.graph.vocab import PREFIXES, PROV, QG, QG_TERMS, SCHEMA
-from kg.validate import ONTOLOGY_FILE, SHAPES_FILE, validate_graph
+from kg.validate import ONTOLOGY_FILE, SHAPES_FILE, ValidationReport, validate_graph
 
 ONTOLOGY_IRI = URIRef("https://w3id.org/quotegraph/ontology")
 
@@ -148,7 +152,11 @@ DEFECTS: dict[str, tuple[str, str]] = {
     "negative start": (
         'DELETE { ?s oa:start ?v } INSERT { ?s oa:start "-1"^^xsd:integer } '
         "WHERE { BIND(<quote/a/1-7/selector> AS ?s) ?s oa:start ?v }",
-        "Datatype",
+        "MinInclusive",
+    ),
+    "offset that is not an integer": (
+        'DELETE { ?s oa:end ?v } INSERT { ?s oa:end "7" } WHERE { BIND(<quote/a/1-7/selector> AS ?s) ?s oa:end ?v }',
+        "Or",
     ),
     "start not before end": (
         'DELETE { ?s oa:start ?v } INSERT { ?s oa:start "7"^^xsd:nonNegativeInteger } '
@@ -200,6 +208,12 @@ def test_valid_graph_conforms() -> None:
     assert report.violations == 0
 
 
+def test_store_normalised_offsets_conform() -> None:
+    """Oxigraph stores xsd:nonNegativeInteger as xsd:integer: a store's union graph must still pass."""
+    graph = Graph().parse(data=VALID.replace("xsd:nonNegativeInteger", "xsd:integer"), format="turtle")
+    assert validate_graph(graph).conforms
+
+
 @pytest.mark.parametrize("name", sorted(DEFECTS))
 def test_defect_is_reported(name: str) -> None:
     update, component = DEFECTS[name]
@@ -211,3 +225,76 @@ def test_defect_is_reported(name: str) -> None:
     assert not report.conforms, name
     assert report.violations >= 1
     assert f"shacl#{component}ConstraintComponent" in report.results_text, report.results_text
+
+
+# ---- the report and the `kg validate` command -------------------------------------------------
+
+
+def test_summary_is_short() -> None:
+    report = ValidationReport(
+        conforms=False, results_text="", violations=30, triples=99, results=tuple(f"r{i}" for i in range(30))
+    )
+    lines = report.summary(max_lines=20).splitlines()
+    assert lines[0] == "does not conform: 30 violation(s) in 99 triples"
+    assert lines[1:21] == [f"  r{i}" for i in range(20)]
+    assert lines[21:] == ["  … and 10 more"]
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The valid graph as Turtle and as TriG (one named graph), and a broken Turtle file."""
+    folder = tmp_path_factory.mktemp("validate")
+    valid = Graph().parse(data=VALID, format="turtle")
+    paths = {name: folder / name for name in ("valid.ttl", "valid.trig", "broken.ttl", "bad-syntax.ttl")}
+    valid.serialize(paths["valid.ttl"], format="turtle")
+    dataset = Dataset()
+    named = dataset.graph(URIRef("https://w3id.org/quotegraph/id/graph/a"))
+    for triple in valid:
+        named.add(triple)
+    dataset.serialize(paths["valid.trig"], format="trig")
+    broken = Graph().parse(data=VALID, format="turtle")
+    broken.update(UPDATE_PREFIXES + DEFECTS["quotation without text"][0])
+    broken.serialize(paths["broken.ttl"], format="turtle")
+    paths["bad-syntax.ttl"].write_text("<a> <b> .\n", encoding="utf-8")
+    return paths
+
+
+@pytest.mark.parametrize("name", ["valid.ttl", "valid.trig"])
+def test_cli_conforms(files: dict[str, Path], name: str) -> None:
+    result = CliRunner().invoke(app, ["validate", str(files[name])])
+    assert result.exit_code == 0, result.output
+    n = len(Graph().parse(data=VALID, format="turtle"))
+    assert result.output.strip() == f"conforms: {n} triples checked"
+
+
+def test_cli_reports_violations(files: dict[str, Path]) -> None:
+    result = CliRunner().invoke(app, ["validate", str(files["broken.ttl"])])
+    assert result.exit_code == 1
+    assert result.output.startswith("does not conform: 1 violation(s)")
+    assert "qgid:quote/a/1-7 schema:text: Less than 1 values" in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["missing.ttl"], "missing.ttl: no such file"),
+        (["bad-syntax.ttl"], "bad-syntax.ttl: not valid turtle: line 1"),
+        ([], "nothing to validate"),
+    ],
+)
+def test_cli_input_errors(files: dict[str, Path], args: list[str], message: str) -> None:
+    folder = files["valid.ttl"].parent
+    result = CliRunner().invoke(app, ["validate", *[str(folder / a) for a in args]])
+    assert isinstance(result.exception, InputError)
+    assert message in str(result.exception)
+
+
+def test_cli_error_is_one_line(tmp_path: Path) -> None:
+    """Through the real entry point: a KgError is one line on stderr and a non-zero exit."""
+    run = subprocess.run(
+        [sys.executable, "-c", "from kg.cli import main; main()", "validate", str(tmp_path / "nope.ttl")],
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == InputError.exit_code
+    assert run.stderr.strip() == f"kg: error: {tmp_path / 'nope.ttl'}: no such file"

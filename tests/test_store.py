@@ -14,7 +14,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from graph_fixtures import ARTICLES, SCHEMA, all_graphs, build, graph_iri, synthetic_article
-from rdflib import XSD, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
 from kg.errors import StoreError
@@ -22,15 +22,17 @@ from kg.store import QuoteStore
 from kg.store.oxstore import _store_error
 
 ROOT = Path(__file__).resolve().parent.parent
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+XSD_INTEGER = URIRef(_XSD + "integer")
 
 
 def oxigraph_normalised(graph: Graph) -> Graph:
     """`graph` as Oxigraph stores it: integer-derived datatypes become xsd:integer (oxigraph#526)."""
-    derived = {XSD.nonNegativeInteger, XSD.positiveInteger, XSD.int, XSD.long, XSD.short}
+    derived = {URIRef(_XSD + t) for t in ("nonNegativeInteger", "positiveInteger", "int", "long", "short")}
     out = Graph()
     for s, p, o in graph:
         if isinstance(o, Literal) and o.datatype in derived:
-            o = Literal(str(int(o)), datatype=XSD.integer)
+            o = Literal(str(int(o)), datatype=XSD_INTEGER)
         out.add((s, p, o))
     return out
 
@@ -104,7 +106,7 @@ def test_two_articles_merge_in_the_union(store: QuoteStore) -> None:
 def test_store_normalises_integer_datatypes(store: QuoteStore) -> None:
     """Documents an Oxigraph behaviour the contract must live with (oxigraph#526, #1413)."""
     rows = store.query("SELECT DISTINCT (DATATYPE(?o) AS ?dt) WHERE { ?s oa:start ?o }")
-    assert {r["dt"].value for r in rows} == {str(XSD.integer)}
+    assert {r["dt"].value for r in rows} == {str(XSD_INTEGER)}
 
 
 def test_article_hashes(store: QuoteStore) -> None:

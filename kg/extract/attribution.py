@@ -96,11 +96,11 @@ def speaker_head(cue: Cue) -> Token | None:
             return owner or medium
     if any(c.dep_ == "auxpass" for c in token.children):
         # Passive ("has been described as … by the department"): the agent speaks, if named.
-        for agent in token.children:
-            if agent.dep_ == "agent":
-                objects = [c for c in agent.children if c.dep_ == "pobj"]
-                return objects[0] if objects else None
-        return None
+        agent = passive_agent(token)
+        if agent is None:
+            return None
+        objects = [c for c in agent.children if c.dep_ == "pobj"]
+        return objects[0] if objects else None
     subjects = [c for c in token.children if c.dep_ in SUBJECT_DEPS and c.dep_ != "csubj"]
     if subjects:
         subject = subjects[0]
@@ -119,6 +119,15 @@ def speaker_head(cue: Cue) -> Token | None:
         subjects = [c for c in head.children if c.dep_ in SUBJECT_DEPS]
         if subjects:
             return subjects[0]
+    return None
+
+
+def passive_agent(token: Token) -> Token | None:
+    """The by-phrase of a passive cue; the parser sometimes hangs it under the object
+    ("described as “a betrayal” by the union")."""
+    for tok in token.subtree:
+        if tok.i > token.i and (tok.dep_ == "agent" or tok.lower_ == "by" and tok.dep_ == "prep"):
+            return tok
     return None
 
 

@@ -29,6 +29,7 @@ from kg.extract.attribution import (
     cue_at,
     cue_channel,
     is_factual,
+    passive_agent,
     speaker_head,
     speaker_phrase,
 )
@@ -323,6 +324,10 @@ class ArticleQuotes:
         end_tok = max((c.right_edge for c in rights), key=lambda t: t.i)
         # Extend over directly following objects / predicates (`called X “Y”` parses as two deps).
         start, end = start_tok.idx, end_tok.idx + len(end_tok.text)
+        passive = any(c.dep_ == "auxpass" for c in token.children)
+        agent = passive_agent(token) if passive else None
+        if agent is not None and start < agent.idx < end:
+            end = agent.idx  # "described as “X” by the union": the agent is the speaker, not content
         if not contains_mark(self.text, start, end):
             return None
         return self._close_quote_fragment(*trim_span(self.text, start, end))
