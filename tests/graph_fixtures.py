@@ -206,9 +206,31 @@ ARTICLES: list[Art] = [
         headline="Biden: troops coming home",
         publisher="cnn",
         entities=[BIDEN, CNN, WH, IRAQ],
-        quotes=[Quote(41, 81, "direct", "joe-biden", cue="told", addressee="cnn", about=("iraq",), time_text="on Monday")],
+        quotes=[
+            Quote(
+                41,
+                81,
+                "direct",
+                "joe-biden",
+                cue="told",
+                addressee="cnn",
+                about=("iraq",),
+                time_text="on Monday",
+            )
+        ],
         roles=[Role("joe-biden", "President", "white-house")],
-        events=[Ev("bring-troops-home", "bring troops home from Iraq", "bring", 0, 82, place="iraq", actors=("joe-biden",), time_value="2021-04-12")],
+        events=[
+            Ev(
+                "bring-troops-home",
+                "bring troops home from Iraq",
+                "bring",
+                0,
+                82,
+                place="iraq",
+                actors=("joe-biden",),
+                time_value="2021-04-12",
+            )
+        ],
     ),
     Art(
         key="a2",
@@ -219,7 +241,10 @@ ARTICLES: list[Art] = [
             Quote(15, 33, "indirect", "officials"),
             Quote(52, 66, "mixed", "joe-biden", cue="called", channel="statement"),
         ],
-        roles=[Role("joe-biden", "President", "white-house"), Role("joe-biden", "Commander in Chief", "white-house")],
+        roles=[
+            Role("joe-biden", "President", "white-house"),
+            Role("joe-biden", "Commander in Chief", "white-house"),
+        ],
     ),
     Art(
         key="a3",
@@ -242,7 +267,14 @@ def synthetic_article(i: int, n_quotes: int = 20) -> tuple[str, Graph]:
     sentence = 'Somebody said "this is a fairly ordinary sentence of quoted speech" today. '
     text = sentence * n_quotes
     quotes = [
-        Quote(k * len(sentence) + 15, k * len(sentence) + 66, ("direct", "mixed", "indirect")[k % 3], people[k % 5].slug, about=(place.slug,), addressee=org.slug)
+        Quote(
+            k * len(sentence) + 15,
+            k * len(sentence) + 66,
+            ("direct", "mixed", "indirect")[k % 3],
+            people[k % 5].slug,
+            about=(place.slug,),
+            addressee=org.slug,
+        )
         for k in range(n_quotes)
     ]
     art = Art(

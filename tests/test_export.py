@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import os
 import re
 import shutil
@@ -22,7 +23,7 @@ from rdflib.compare import isomorphic
 from typer.testing import CliRunner
 
 from kg.cli import app
-from kg.export import FORMATS, ExportError, export
+from kg.export import ExportError, export
 from kg.export.graphml import edge_id, node_id
 from kg.store import QuoteStore
 
@@ -90,10 +91,9 @@ def test_nquads_keep_named_graphs_in_sorted_lines(store: QuoteStore, tmp_path: P
     assert set(quads) == set(store.quads())
 
 
+@pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")  # inside rdflib
 def test_jsonld_has_a_prefix_context_and_is_the_union(store: QuoteStore, tmp_path: Path) -> None:
     data = exported(store, "jsonld", tmp_path / "kg.jsonld")
-    import json
-
     doc = json.loads(data)
     assert doc["@context"]["schema"] == "https://schema.org/"
     assert doc["@context"]["qgid"] == "https://w3id.org/quotegraph/id/"
@@ -136,7 +136,10 @@ def test_graphml_structure(store: QuoteStore, tmp_path: Path) -> None:
     assert len(set(edge_ids)) == len(edge_ids) and all(NMTOKEN.match(i) for i in edge_ids)
     order = [(e.get("source"), e.get("target"), e.get("id")) for e in edges]
     assert order == sorted(order)
-    biden, quote = "https://w3id.org/quotegraph/id/person/joe-biden", "https://w3id.org/quotegraph/id/quote/a1/41-81"
+    biden, quote = (
+        "https://w3id.org/quotegraph/id/person/joe-biden",
+        "https://w3id.org/quotegraph/id/quote/a1/41-81",
+    )
     assert edge_id(biden, "SAID", quote) in edge_ids
 
 
@@ -145,11 +148,23 @@ def test_graphml_loads_in_networkx(store: QuoteStore, tmp_path: Path) -> None:
     export(store, "graphml", out)
     g = nx.read_graphml(out, force_multigraph=True)
     biden = g.nodes[node_id("https://w3id.org/quotegraph/id/person/joe-biden")]
-    assert biden == {"label": "Joe Biden", "kind": "Person", "iri": "https://w3id.org/quotegraph/id/person/joe-biden"}
+    assert biden == {
+        "label": "Joe Biden",
+        "kind": "Person",
+        "iri": "https://w3id.org/quotegraph/id/person/joe-biden",
+    }
     rock = g.nodes[node_id("https://w3id.org/quotegraph/id/person/dwayne-the-rock-johnson")]
     assert rock["label"] == TRICKY_NAME
     kinds = Counter(d["kind"] for _, d in g.nodes(data=True))
-    assert kinds == {"Article": 3, "Quotation": 4, "Person": 2, "Organization": 2, "Group": 1, "Place": 1, "Event": 1}
+    assert kinds == {
+        "Article": 3,
+        "Quotation": 4,
+        "Person": 2,
+        "Organization": 2,
+        "Group": 1,
+        "Place": 1,
+        "Event": 1,
+    }
     labels = Counter(d["label"] for *_, d in g.edges(data=True))
     assert labels == {
         "SAID": 4, "PART_OF": 4, "ADDRESSED_TO": 1, "ABOUT": 1, "MENTIONS": 8,
@@ -215,7 +230,9 @@ def _all_exports(store_path: Path, out: Path) -> dict[str, bytes]:
     return files
 
 
-def test_same_store_twice_and_other_insertion_order_give_identical_bytes(store_path: Path, tmp_path: Path) -> None:
+def test_same_store_twice_and_other_insertion_order_give_identical_bytes(
+    store_path: Path, tmp_path: Path
+) -> None:
     other = make_store(tmp_path / "other.db", [2, 0, 1, 0], rebuild=True)
     first = _all_exports(store_path, tmp_path / "1")
     again = _all_exports(store_path, tmp_path / "2")
@@ -260,6 +277,8 @@ def test_cli_export_to_file_and_stdout(store_path: Path, tmp_path: Path) -> None
 
 
 def test_cli_export_missing_store(tmp_path: Path) -> None:
-    result = runner.invoke(app, ["export", "-o", str(tmp_path / "x.ttl"), "--store", str(tmp_path / "none.db")])
+    result = runner.invoke(
+        app, ["export", "-o", str(tmp_path / "x.ttl"), "--store", str(tmp_path / "none.db")]
+    )
     assert "no store at" in str(result.exception)
     assert not (tmp_path / "x.ttl").exists()

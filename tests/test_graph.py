@@ -421,6 +421,18 @@ def test_publisher_reuses_the_entity(graph: Graph) -> None:
     assert list(graph.objects(CNN, SCHEMA.name)) == [Literal("CNN")]
 
 
+@pytest.mark.parametrize("entity_known", [False, True])
+def test_publisher_key_is_the_resolved_name_key(entity_known: bool) -> None:
+    """The publisher's IRI uses resolve's name key ("The Guardian" → "guardian")."""
+    entities = {"guardian": Entity("guardian", "Organization", "Guardian")} if entity_known else {}
+    article = Article(id="g-1", text="Nothing was said.", source="The Guardian")
+    _, graph = analysis_to_graph(Analysis(article, entities=entities))
+    guardian = QGID["organization/guardian"]
+    assert graph.value(QGID["article/g-1"], SCHEMA.publisher) == guardian
+    names = sorted(str(n) for n in graph.objects(guardian, SCHEMA.name))
+    assert names == (["Guardian"] if entity_known else ["The Guardian"])
+
+
 def test_only_speakers_are_agents(graph: Graph) -> None:
     prov_agent = URIRef("http://www.w3.org/ns/prov#Agent")
     assert set(graph.subjects(ns.RDF.type, prov_agent)) == {HADITHI, COALITION, OFFICIALS}

@@ -44,7 +44,7 @@ def store(store_path: Path):
         ("SELEC ?x WHERE { ?x ?y ?z }", "line 1, column 1"),
         ("SELECT ?x WHERE {\n  ?x foo:bar ?z }", "undeclared prefix `foo:`"),
         ("SELECT ?x WHERE { ?x ?y ", "at end of line"),
-        ("SELECT ?x WHERE { ?x ?y \"unterminated }", "line 1"),
+        ('SELECT ?x WHERE { ?x ?y "unterminated }', "line 1"),
     ],
 )
 def test_invalid_sparql_is_a_one_line_query_error(store: QuoteStore, sparql: str, expected: str) -> None:
@@ -66,7 +66,7 @@ def test_bindings_are_substituted_not_spliced(store: QuoteStore) -> None:
 
 def test_prefixes_are_predeclared_and_union_is_the_default_graph(store: QuoteStore) -> None:
     names = [r["name"].value for r in store.query(PERSONS)]
-    assert names == ["Dwayne \"The Rock\" } Johnson", "Joe Biden"]
+    assert names == ['Dwayne "The Rock" } Johnson', "Joe Biden"]
 
 
 def test_timeout(store: QuoteStore) -> None:
@@ -120,7 +120,12 @@ def test_unknown_format(store: QuoteStore) -> None:
 
 def test_quote_rows_in_article_order(store: QuoteStore) -> None:
     rows = quote_rows(store)
-    assert [(r.article.rsplit("/", 1)[-1], r.start) for r in rows] == [("a1", 41), ("a2", 15), ("a2", 52), ("a3", 30)]
+    assert [(r.article.rsplit("/", 1)[-1], r.start) for r in rows] == [
+        ("a1", 41),
+        ("a2", 15),
+        ("a2", 52),
+        ("a3", 30),
+    ]
     first = rows[0]
     assert (first.speaker, first.cue, first.type) == ("Joe Biden", "told", "direct")
     assert first.text == "We will bring the troops home from Iraq."

@@ -84,7 +84,9 @@ def test_replace_article_replaces_the_previous_version(store: QuoteStore) -> Non
 
     a1 = ox.NamedNode(g_iri)
     assert len(list(store.ox.quads_for_pattern(None, None, None, a1))) == len(g)
-    headlines = {q.object.value for q in store.ox.quads_for_pattern(None, ox.NamedNode(str(SCHEMA.headline)), None, a1)}
+    headlines = {
+        q.object.value for q in store.ox.quads_for_pattern(None, ox.NamedNode(str(SCHEMA.headline)), None, a1)
+    }
     assert headlines == {"A corrected headline"}
     # The other articles are untouched.
     assert len(list(store.ox.quads_for_pattern(None, None, None, ox.NamedNode(graph_iri("a2"))))) == len(
@@ -217,7 +219,9 @@ def test_store_locked_by_another_process(tmp_path: Path) -> None:
 
 
 def test_os_errors_become_one_line_store_errors(tmp_path: Path) -> None:
-    full = _store_error(tmp_path, OSError(errno.ENOSPC, "IO error: No space left on device: While appending"), "write")
+    full = _store_error(
+        tmp_path, OSError(errno.ENOSPC, "IO error: No space left on device: While appending"), "write"
+    )
     assert str(full) == f"disk full while writing store {tmp_path}"
     other = _store_error(tmp_path, OSError("IO error: something\nodd happened"), "open")
     assert "\n" not in str(other) and str(other).startswith(f"cannot open store {tmp_path}: ")
@@ -244,7 +248,10 @@ def test_a_crash_mid_article_leaves_the_old_or_the_new_version(tmp_path: Path) -
         """
     )
     proc = subprocess.Popen(
-        [sys.executable, "-c", code, str(path), str(ROOT / "tests")], stdout=subprocess.PIPE, text=True, cwd=ROOT
+        [sys.executable, "-c", code, str(path), str(ROOT / "tests")],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
     )
     assert proc.stdout is not None and proc.stdout.readline().strip() == "writing"
     time.sleep(0.05)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import sys
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
-import click
 import typer
 
 from kg.cli import app
@@ -26,11 +26,16 @@ def export_command(
     out: Annotated[
         str,
         typer.Option(
-            "-o", "--output", help="Output file (`-` = standard output); for csv a directory or TABLE.csv.", show_default=False
+            "-o",
+            "--output",
+            help="Output file (`-` = standard output); for csv a directory or TABLE.csv.",
+            show_default=False,
         ),
     ],
     fmt: Annotated[ExportFormat, typer.Option("--format", help="Output format.")] = ExportFormat.turtle,
-    store: Annotated[Path, typer.Option("--store", help="Store directory (as written by `kg build`).")] = DEFAULT_STORE_PATH,
+    store: Annotated[
+        Path, typer.Option("--store", help="Store directory (as written by `kg build`).")
+    ] = DEFAULT_STORE_PATH,
 ) -> None:
     """Export every article graph; the same store always gives byte-identical output.
 
@@ -40,9 +45,9 @@ def export_command(
 
     with QuoteStore.open(store, read_only=True) as st:
         if out == "-":
-            stdout = click.get_binary_stream("stdout")
-            export(st, fmt.value, stdout)
-            stdout.flush()
+            sys.stdout.flush()  # anything already printed goes first
+            export(st, fmt.value, sys.stdout.buffer)
+            sys.stdout.buffer.flush()
             return
         written = export(st, fmt.value, out)
     for path in written:

@@ -33,9 +33,13 @@ def query_command(
     ] = None,
     file: Annotated[
         Path | None,
-        typer.Option("-f", "--file", help="Read the query from FILE.rq.", exists=True, dir_okay=False, readable=True),
+        typer.Option(
+            "-f", "--file", help="Read the query from FILE.rq.", exists=True, dir_okay=False, readable=True
+        ),
     ] = None,
-    fmt: Annotated[ResultFormat, typer.Option("--format", help="Result format for SELECT/ASK.")] = ResultFormat.table,
+    fmt: Annotated[
+        ResultFormat, typer.Option("--format", help="Result format for SELECT/ASK.")
+    ] = ResultFormat.table,
     store: StoreOption = DEFAULT_STORE_PATH,
     timeout: Annotated[
         float | None, typer.Option("--timeout", min=0.0, help="Give up after SECONDS.", show_default=False)
@@ -49,7 +53,13 @@ def query_command(
 
     if (sparql is None) == (file is None):
         raise QueryError("give the query either as an argument or with -f FILE, not both or neither")
-    text = file.read_text(encoding="utf-8") if file is not None else sys.stdin.read() if sparql == "-" else sparql
+    text = (
+        file.read_text(encoding="utf-8")
+        if file is not None
+        else sys.stdin.read()
+        if sparql == "-"
+        else sparql
+    )
     with QuoteStore.open(store, read_only=True) as st:
         out = run_query(st, text or "", fmt.value, timeout=timeout)
     typer.echo(out, nl=False)
@@ -59,7 +69,11 @@ def query_command(
 def quotes_command(
     speaker: Annotated[
         str | None,
-        typer.Option("--speaker", help="Only quotations whose speaker's name contains NAME (any case).", show_default=False),
+        typer.Option(
+            "--speaker",
+            help="Only quotations whose speaker's name contains NAME (any case).",
+            show_default=False,
+        ),
     ] = None,
     store: StoreOption = DEFAULT_STORE_PATH,
 ) -> None:

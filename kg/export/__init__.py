@@ -56,7 +56,9 @@ def export(store: QuoteStore, fmt: str, out: str | os.PathLike[str] | IO[bytes])
         return [path]
     if path.suffix.lower() == ".csv":
         if path.stem not in TABLES:
-            raise ExportError(f"cannot tell which table {path.name} is: name it {', '.join(t + '.csv' for t in TABLES)}, or give a directory")
+            raise ExportError(
+                f"cannot tell which table {path.name} is: name it {', '.join(t + '.csv' for t in TABLES)}, or give a directory"
+            )
         _write_atomically(path, lambda f: write_table(store, path.stem, f))
         return [path]
     if path.exists() and not path.is_dir():

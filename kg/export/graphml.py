@@ -34,7 +34,7 @@ KINDS: dict[str, str] = {  # class (prefixed) → kind, in priority order for mu
 
 _NODES = f"""
 SELECT DISTINCT ?n ?class ?name ?text ?headline ?ident WHERE {{
-  VALUES ?class {{ {' '.join(KINDS)} }}
+  VALUES ?class {{ {" ".join(KINDS)} }}
   ?n a ?class .
   OPTIONAL {{ ?n schema:name ?name }}
   OPTIONAL {{ ?n a schema:Quotation ; schema:text ?text }}
@@ -88,7 +88,12 @@ def build_graph(store: QuoteStore) -> nx.MultiDiGraph:
     for sol in store.query(_NODES):  # type: ignore[union-attr]
         node = found[sol["n"].value]
         node.classes.add(class_iri[sol["class"].value])
-        for var, bucket in (("name", node.names), ("text", node.texts), ("headline", node.headlines), ("ident", node.idents)):
+        for var, bucket in (
+            ("name", node.names),
+            ("text", node.texts),
+            ("headline", node.headlines),
+            ("ident", node.idents),
+        ):
             if sol[var] is not None:
                 bucket.add(sol[var].value)
 
@@ -114,7 +119,11 @@ def build_graph(store: QuoteStore) -> nx.MultiDiGraph:
         if sol["title"] is not None:
             names.add(sol["title"].value)
     for (person, org), names in titles.items():
-        edges[edge_id(person, "MEMBER_OF", org)] = (person, org, {"label": "MEMBER_OF", "role": "; ".join(sorted(names))})
+        edges[edge_id(person, "MEMBER_OF", org)] = (
+            person,
+            org,
+            {"label": "MEMBER_OF", "role": "; ".join(sorted(names))},
+        )
 
     for s, t, _ in edges.values():
         for iri in (s, t):  # an endpoint without a contract class still gets a node

@@ -13,9 +13,10 @@ from typing import IO, Any
 
 import pyoxigraph as ox
 
+from kg.export.order import sorted_union_triples
 from kg.export.turtle import SORTED_PREFIXES
 from kg.store import QuoteStore
-from kg.store.terms import RDF_TYPE, XSD_STRING, triple_sort_key
+from kg.store.terms import RDF_TYPE, XSD_STRING
 
 _BY_LENGTH = sorted(SORTED_PREFIXES.items(), key=lambda kv: (-len(kv[1]), kv[0]))
 
@@ -24,7 +25,7 @@ def _compact(iri: str) -> str:
     # Every contract namespace ends in '/' or '#', so `prefix:rest` is a valid compact IRI.
     for prefix, ns in _BY_LENGTH:
         if iri.startswith(ns) and not iri[len(ns) :].startswith("//"):
-            return f"{prefix}:{iri[len(ns):]}"
+            return f"{prefix}:{iri[len(ns) :]}"
     return iri
 
 
@@ -54,7 +55,7 @@ def _node(subject: ox.NamedNode | ox.BlankNode, triples: list[ox.Triple]) -> dic
 
 
 def write_jsonld(store: QuoteStore, out: IO[bytes]) -> None:
-    triples = sorted(store.union_triples(), key=triple_sort_key)
+    triples = sorted_union_triples(store)
     context = json.dumps(SORTED_PREFIXES, indent=2, ensure_ascii=False).replace("\n", "\n  ")
     out.write(b'{\n  "@context": ' + context.encode() + b',\n  "@graph": [')
     first = True

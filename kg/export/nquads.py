@@ -12,8 +12,8 @@ from kg.store import QuoteStore
 def write_nquads(store: QuoteStore, out: IO[bytes]) -> None:
     # pyoxigraph writes canonical N-Quads, one quad per line with newlines inside literals
     # escaped, so sorting the lines sorts the quads; bytes order equals code point order.
-    data = ox.serialize(store.quads(), format=ox.RdfFormat.N_QUADS) or b""
+    data = store.ox.dump(format=ox.RdfFormat.N_QUADS) or b""
     lines = [line for line in data.split(b"\n") if line]
     lines.sort()
-    for line in lines:
-        out.write(line + b"\n")
+    if lines:
+        out.write(b"\n".join(lines) + b"\n")

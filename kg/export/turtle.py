@@ -6,9 +6,9 @@ from typing import IO
 
 import pyoxigraph as ox
 
+from kg.export.order import sorted_union_triples
 from kg.graph.vocab import PREFIXES
 from kg.store import QuoteStore
-from kg.store.terms import triple_sort_key
 
 # pyoxigraph orders @prefix lines itself; a fixed input order keeps even ties reproducible.
 SORTED_PREFIXES = dict(sorted(PREFIXES.items()))
@@ -16,5 +16,4 @@ SORTED_PREFIXES = dict(sorted(PREFIXES.items()))
 
 def write_turtle(store: QuoteStore, out: IO[bytes]) -> None:
     """Serialise with pyoxigraph (no rdflib graph): triples sorted by subject, type first."""
-    triples = sorted(store.union_triples(), key=triple_sort_key)
-    ox.serialize(triples, out, ox.RdfFormat.TURTLE, prefixes=SORTED_PREFIXES)
+    ox.serialize(sorted_union_triples(store), out, ox.RdfFormat.TURTLE, prefixes=SORTED_PREFIXES)

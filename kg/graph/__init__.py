@@ -4,7 +4,7 @@ The vocabulary and IRI scheme are fixed by docs/graph-contract.md; the terms of 
 ontology live in ontology/quotegraph.ttl and the constraints every graph meets in ontology/shapes.ttl.
 """
 
-from kg.graph.build import analysis_to_graph, normalise_name
+from kg.graph.build import analysis_to_graph, name_key
 from kg.graph.iris import (
     act_iri,
     article_iri,
@@ -41,7 +41,7 @@ __all__ = [
     "event_iri",
     "graph_iri",
     "group_iri",
-    "normalise_name",
+    "name_key",
     "organization_iri",
     "person_iri",
     "place_iri",

@@ -8,7 +8,6 @@ set of triples, and ontology/shapes.ttl holds for every graph built here.
 from __future__ import annotations
 
 import logging
-import unicodedata
 from collections.abc import Iterable
 
 from rdflib import Graph, Literal, URIRef
@@ -35,9 +34,12 @@ QUOTE_TYPES: dict[QuoteType, URIRef] = {
 }
 
 
-def normalise_name(name: str) -> str:
-    """Entity key for an organisation known only by name (a publisher, a role's organisation)."""
-    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
+def name_key(name: str) -> str:
+    """The entity key the resolve stage gives a name (used for a publisher or a role's organisation
+    known only by name), so that publisher "The Guardian" is the same node as entity "guardian"."""
+    from kg.resolve.names import normalise_name  # lazy: importing kg.resolve loads spaCy
+
+    return normalise_name(name)
 
 
 def analysis_to_graph(analysis: Analysis) -> tuple[str, Graph]:
@@ -105,12 +107,12 @@ class _ArticleGraph:
 
     def _organization_named(self, name: str) -> URIRef:
         """The Organization entity called `name` in this article, else a new node for the name."""
-        wanted = normalise_name(name)
+        wanted = name_key(name)
         for key, entity in sorted(self.analysis.entities.items()):
             if entity.kind != "Organization":
                 continue
             names = {key, entity.key, entity.name, *entity.alternate_names}
-            if wanted in {normalise_name(n) for n in names}:
+            if wanted in {name_key(n) for n in names}:
                 return self.entity_iris[key]
         org = iris.organization_iri(wanted)
         if org not in self.entity_iris.values():

@@ -89,4 +89,3 @@ def _row(quote: str, values: dict[str, set[str]]) -> QuoteRow:
 def _article_key(iri: str) -> str:
     prefix = PREFIXES["qgid"] + "article/"
     return iri[len(prefix) :] if iri.startswith(prefix) else iri
-

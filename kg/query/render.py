@@ -21,7 +21,7 @@ def compact_iri(iri: str) -> str:
     """`https://schema.org/name` → `schema:name` (for display only; not valid Turtle in general)."""
     for prefix, ns in _BY_LENGTH:
         if iri.startswith(ns) and len(iri) > len(ns):
-            return f"{prefix}:{iri[len(ns):]}"
+            return f"{prefix}:{iri[len(ns) :]}"
     return f"<{iri}>"
 
 
@@ -44,7 +44,11 @@ def truncate(text: str, limit: int) -> str:
 
 
 def render_table(
-    headers: Sequence[str], rows: Iterable[Sequence[str]], *, title: str | None = None, width: int | None = None
+    headers: Sequence[str],
+    rows: Iterable[Sequence[str]],
+    *,
+    title: str | None = None,
+    width: int | None = None,
 ) -> str:
     """A rich table rendered to a string (no colour codes, no markup interpretation of cells)."""
     table = Table(title=title, show_lines=False)

@@ -210,7 +210,9 @@ class QuoteStore:
         """Stored quads; with `distinct`, triples of the union (shared entity facts counted once)."""
         if not distinct:
             return len(self.ox)
-        row = next(iter(self.query("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }")))
+        row = next(
+            iter(self.query("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }"))
+        )
         return int(row["n"].value)  # type: ignore[index]
 
     def quads(self) -> Iterator[ox.Quad]:
@@ -221,6 +223,11 @@ class QuoteStore:
         """Distinct triples of all graphs (default and named), streamed in store order."""
         for row in self.query("SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o }"):  # type: ignore[union-attr]
             yield ox.Triple(row["s"], row["p"], row["o"])
+
+    def union_ntriples(self) -> bytes:
+        """The union as canonical N-Triples, serialised inside pyoxigraph (fast; may repeat lines)."""
+        result = self.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+        return result.serialize(format=ox.RdfFormat.N_TRIPLES) or b""  # type: ignore[union-attr]
 
     def union_graph(self) -> Graph:
         """All triples as one rdflib Graph with the contract prefixes (for pyshacl and small data)."""
@@ -243,7 +250,9 @@ class QuoteStore:
             else:
                 ox.serialize(self.union_triples(), out, rdf_format, prefixes=PREFIXES)
         except OSError as err:
-            raise _store_error(Path(str(out)) if isinstance(out, str | os.PathLike) else self.path, err, "write") from None
+            raise _store_error(
+                Path(str(out)) if isinstance(out, str | os.PathLike) else self.path, err, "write"
+            ) from None
 
     # ------------------------------------------------------------------ helpers
 
@@ -386,4 +395,3 @@ def _with_timeout(fn: Any, timeout: float) -> Any:
             raise QueryError(f"query failed: {_one_line(str(err))}") from None
         raise err
     return box["value"]
-
