@@ -2,15 +2,20 @@
 
     from kg.pipeline import build
     report = build(["articles/"], store_path="kg.db")
+    report = build(["articles/"], store_path="kg.db", workers=4)          # process pool
+    report = build(["articles/"], store_path="kg.db", engine="dask")      # Dask (local cluster)
 
-The CLI (`kg build`) is a thin shell over this function.
+The CLI (`kg build`) is a thin shell over this function.  The parallel engines live in
+kg.parallel and are imported only when asked for (the dask one pulls in dask.distributed).
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
 
 from spacy.language import Language
 
@@ -21,6 +26,11 @@ from kg.read import DEFAULT_MAX_CHARS, check_inputs, iter_articles
 from kg.store import QuoteStore
 
 DEFAULT_STORE = "kg.db"
+DEFAULT_PARTITION_SIZE = 200  # articles per Dask task / shard: big enough to amortise scheduling
+
+Engine = Literal["local", "dask"]
+# Called as articles finish (built or skipped): (articles done, quotations they held).
+ProgressFn = Callable[[int, int], None]
 
 
 @dataclass
@@ -30,15 +40,48 @@ class BuildReport:
     quotations: int = 0
     by_type: dict[str, int] = field(default_factory=lambda: {"direct": 0, "mixed": 0, "indirect": 0})
     warnings: list[str] = field(default_factory=list)
+    engine: str = "local"
+    workers: int = 1
+    # Dask engine only: the shard files of this build and how many were already there.
+    shard_dir: str | None = None
+    shards_written: int = 0
+    shards_reused: int = 0
+    loaded: bool = True  # False with load=False (`--no-load`): the shards were left for `oxigraph load`
+
+    def record(self, quotations: int, by_type: Mapping[str, int], articles: int = 1) -> None:
+        self.articles_built += articles
+        self.quotations += quotations
+        for kind, n in by_type.items():
+            self.by_type[kind] = self.by_type.get(kind, 0) + n
 
     def as_dict(self) -> dict[str, object]:
-        return {
+        summary: dict[str, object] = {
             "articles_built": self.articles_built,
             "articles_skipped": self.articles_skipped,
             "quotations": self.quotations,
             "by_type": dict(self.by_type),
             "warnings": list(self.warnings),
+            "engine": self.engine,
+            "workers": self.workers,
         }
+        if self.shard_dir is not None:
+            summary.update(
+                shard_dir=self.shard_dir,
+                shards_written=self.shards_written,
+                shards_reused=self.shards_reused,
+                loaded=self.loaded,
+            )
+        return summary
+
+
+def is_unchanged(known: Mapping[str, str], article: Article) -> bool:
+    """Whether the store already holds this article with the same text (content hash)."""
+    return known.get(str(article_iri(article_key(article.id)))) == article.digest
+
+
+def default_shard_dir(store_path: str | os.PathLike[str]) -> Path:
+    path = Path(store_path)
+    return path.with_name(path.name + ".shards")
 
 
 def build(
@@ -52,6 +95,13 @@ def build(
     warn: Callable[[str], None] | None = None,
     on_article: Callable[[Analysis | None], None] | None = None,
     precheck: bool = True,
+    workers: int = 1,
+    engine: Engine = "local",
+    scheduler: str | None = None,
+    shard_dir: str | os.PathLike[str] | None = None,
+    load: bool = True,
+    partition_size: int = DEFAULT_PARTITION_SIZE,
+    on_progress: ProgressFn | None = None,
 ) -> BuildReport:
     """Build (or update) the store from articles at `paths`.
 
@@ -59,37 +109,79 @@ def build(
     `skip_bad` is set, in which case bad items are reported through `warn` and skipped.  Each
     article is written in its own transaction, so an interrupted build leaves complete articles
     only, and the next build completes the rest.  Unchanged articles are skipped unless `force`.
+
+    `workers` > 1 runs extraction in a process pool (engine "local"); engine "dask" runs it on a
+    Dask cluster at `scheduler` (default: a local cluster of `workers` processes), writing N-Quads
+    shards to `shard_dir` (default `<store>.shards/`) and loading them unless `load` is False.
+    `on_article` receives each Analysis and is only available in the single-process build (the
+    parallel engines never hold Analyses in this process); `on_progress` works everywhere.
     """
-    report = BuildReport()
+    if workers < 1:
+        raise ValueError(f"workers must be at least 1, got {workers}")
+    parallel = engine == "dask" or workers > 1
+    if parallel and on_article is not None:
+        raise ValueError("on_article needs the single-process build (workers=1); use on_progress")
+    report = BuildReport(engine=engine, workers=workers)
 
     def warn_and_keep(message: str) -> None:
         report.warnings.append(message)
         if warn is not None:
             warn(message)
 
+    def progress(articles: int, quotations: int) -> None:
+        if on_progress is not None:
+            on_progress(articles, quotations)
+
     if precheck:
         check_inputs(paths, skip_bad=skip_bad, warn=None, max_chars=max_chars)
+    articles = iter_articles(paths, skip_bad=skip_bad, warn=warn_and_keep, max_chars=max_chars)
+
+    if engine == "dask":
+        from kg.parallel.dask_engine import build_dask
+
+        build_dask(
+            articles,
+            store_path,
+            report=report,
+            progress=progress,
+            workers=workers,
+            scheduler=scheduler,
+            shard_dir=Path(shard_dir) if shard_dir is not None else default_shard_dir(store_path),
+            load=load,
+            force=force,
+            partition_size=partition_size,
+        )
+        return report
+    if engine != "local":
+        raise ValueError(f"unknown engine {engine!r}; expected 'local' or 'dask'")
+    if workers > 1:
+        from kg.parallel.workers import build_local
+
+        build_local(articles, store_path, report=report, progress=progress, workers=workers, force=force)
+        return report
+
     nlp = nlp or load_nlp()
     with QuoteStore.open(store_path) as store:
         known = {} if force else store.article_hashes()
 
         def changed(articles: Iterator[Article]) -> Iterator[Article]:
             for article in articles:
-                if known.get(str(article_iri(article_key(article.id)))) == article.digest:
+                if is_unchanged(known, article):
                     report.articles_skipped += 1
+                    progress(1, 0)
                     if on_article is not None:
                         on_article(None)
                     continue
                 yield article
 
-        articles = iter_articles(paths, skip_bad=skip_bad, warn=warn_and_keep, max_chars=max_chars)
         for analysis in analyse_many(changed(articles), nlp):
             graph_iri, graph = analysis_to_graph(analysis)
             store.replace_article(graph_iri, graph)
-            report.articles_built += 1
-            report.quotations += len(analysis.quotations)
+            by_type: dict[str, int] = {}
             for quotation in analysis.quotations:
-                report.by_type[quotation.type] += 1
+                by_type[quotation.type] = by_type.get(quotation.type, 0) + 1
+            report.record(len(analysis.quotations), by_type)
+            progress(1, len(analysis.quotations))
             if on_article is not None:
                 on_article(analysis)
     return report

@@ -502,7 +502,9 @@ def test_time_value_literal(text: str, datatype: URIRef | None) -> None:
 
 
 def test_built_graph_conforms(graph: Graph) -> None:
+    before = set(graph)
     report = validate_graph(graph)
+    assert set(graph) == before  # the ontology is mixed into a copy, never into the caller's graph
     assert report.conforms, report.results_text
     assert report.violations == 0
     assert report.summary() == f"conforms: {len(graph)} triples checked"

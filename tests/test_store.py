@@ -19,7 +19,8 @@ from rdflib.compare import isomorphic
 
 from kg.errors import StoreError
 from kg.store import QuoteStore
-from kg.store.oxstore import _store_error
+from kg.store.messages import store_error as _store_error
+from kg.store.terms import to_ox as ox_term
 
 ROOT = Path(__file__).resolve().parent.parent
 _XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -259,3 +260,16 @@ def test_a_crash_mid_article_leaves_the_old_or_the_new_version(tmp_path: Path) -
     proc.wait()
     with QuoteStore.open(path, read_only=True) as st:
         assert st.count_triples() in (len(old), len(big))
+
+
+def test_replace_article_ntriples_is_the_same_write(tmp_path: Path) -> None:
+    g_iri, g = build(ARTICLES[1])
+    lines = "\n".join(f"{ox_term(s)} {ox_term(p)} {ox_term(o)} ." for s, p, o in g)
+    with QuoteStore.open(tmp_path / "other.db") as other:
+        other.replace_article_ntriples(g_iri, lines)
+        other.replace_article_ntriples(g_iri, lines)
+        assert other.count_triples() == len(g)
+        assert isomorphic(other.union_graph(), oxigraph_normalised(g))
+        with pytest.raises(StoreError, match="invalid N-Triples"):
+            other.replace_article_ntriples(g_iri, "<a> <b> .")
+        assert other.count_triples() == len(g)  # the failed write changed nothing

@@ -1,34 +1,104 @@
-"""`kg build`: articles → graph in the store."""
+"""`kg build`: articles → graph in the store (one process, a process pool, or a Dask cluster)."""
 
 from __future__ import annotations
 
 import json
+import os
 import sys
+from enum import Enum
 from pathlib import Path
+from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.text import Text
 
 from kg.cli import app
-from kg.model import Analysis
-from kg.pipeline import DEFAULT_STORE, build
+from kg.pipeline import DEFAULT_PARTITION_SIZE, DEFAULT_STORE, build, default_shard_dir
 from kg.read import DEFAULT_MAX_CHARS, check_inputs
 
 err_console = Console(stderr=True)
 
 
+class EngineChoice(str, Enum):
+    local = "local"
+    dask = "dask"
+
+
+class RateColumn(ProgressColumn):
+    """Articles per second (rich's speed columns are for bytes)."""
+
+    def render(self, task: Task) -> Text:
+        speed = task.finished_speed or task.speed
+        return Text(f"{speed:.1f} art/s" if speed else "– art/s", style="progress.data.speed")
+
+
 @app.command("build")
 def build_command(
-    paths: list[str] = typer.Argument(..., help="Files or directories (.txt .jsonl .json .html), or - for stdin."),
-    store: Path = typer.Option(Path(DEFAULT_STORE), "--store", "-s", help="On-disk store directory."),
-    skip_bad: bool = typer.Option(False, "--skip-bad", help="Warn about bad files/lines and go on."),
-    force: bool = typer.Option(False, "--force", help="Rebuild articles even when unchanged."),
-    max_chars: int = typer.Option(DEFAULT_MAX_CHARS, "--max-chars", help="Reject longer articles."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or summary."),
-    as_json: bool = typer.Option(False, "--json", help="Print a machine-readable summary."),
+    paths: Annotated[
+        list[str], typer.Argument(help="Files or directories (.txt .jsonl .json .html), or - for stdin.")
+    ],
+    store: Annotated[Path, typer.Option("--store", "-s", help="On-disk store directory.")] = Path(DEFAULT_STORE),
+    skip_bad: Annotated[bool, typer.Option("--skip-bad", help="Warn about bad files/lines and go on.")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Rebuild articles even when unchanged (and rewrite shards).")
+    ] = False,
+    max_chars: Annotated[int, typer.Option("--max-chars", help="Reject longer articles.")] = DEFAULT_MAX_CHARS,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print a machine-readable summary.")] = False,
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers", "-w", min=0,
+            help="Worker processes (0 = one per CPU). With --engine dask: workers of the local cluster.",
+        ),
+    ] = 1,
+    engine: Annotated[
+        EngineChoice,
+        typer.Option(
+            "--engine", case_sensitive=False,
+            help="local: this machine (a process pool when --workers > 1); dask: a Dask cluster writing N-Quads shards.",
+        ),
+    ] = EngineChoice.local,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler", metavar="tcp://HOST:PORT",
+            help="Dask scheduler to use (default: start a local cluster on 127.0.0.1). Needs --engine dask.",
+        ),
+    ] = None,
+    shards: Annotated[
+        Path | None,
+        typer.Option(
+            "--shards", help="Shard directory for --engine dask (default: <store>.shards/), shared by all workers.",
+        ),
+    ] = None,
+    no_load: Annotated[
+        bool,
+        typer.Option("--no-load", help="--engine dask: write the shards only (load them later, e.g. `oxigraph load`)."),
+    ] = False,
+    partition_size: Annotated[
+        int, typer.Option("--partition-size", min=1, help="--engine dask: articles per task and shard.")
+    ] = DEFAULT_PARTITION_SIZE,
 ) -> None:
     """Read articles, extract who said what, and store the graph (one transaction per article)."""
+    dask = engine is EngineChoice.dask
+    if not dask:
+        for given, flag in ((scheduler is not None, "--scheduler"), (shards is not None, "--shards"),
+                            (no_load, "--no-load"), (partition_size != DEFAULT_PARTITION_SIZE, "--partition-size")):
+            if given:
+                raise typer.BadParameter(f"{flag} needs --engine dask", param_hint=flag)
+    workers = workers or os.cpu_count() or 1
 
     def warn(message: str) -> None:
         if not quiet:
@@ -42,6 +112,7 @@ def build_command(
         BarColumn(),
         MofNCompleteColumn(),
         TextColumn("{task.fields[quotes]} quotations"),
+        RateColumn(),
         TimeElapsedColumn(),
         TimeRemainingColumn(),
         console=err_console,
@@ -51,11 +122,10 @@ def build_command(
         task = progress.add_task("build", total=total, quotes=0)
         found = 0
 
-        def advance(analysis: Analysis | None) -> None:
+        def advance(articles: int, quotations: int) -> None:
             nonlocal found
-            if analysis is not None:
-                found += len(analysis.quotations)
-            progress.update(task, advance=1, quotes=found)
+            found += quotations
+            progress.update(task, advance=articles, quotes=found)
 
         report = build(
             paths,
@@ -64,14 +134,23 @@ def build_command(
             force=force,
             max_chars=max_chars,
             warn=warn,
-            on_article=advance,
+            on_progress=advance,
             precheck=False,
+            workers=workers,
+            engine=engine.value,
+            scheduler=scheduler,
+            shard_dir=shards if shards is not None else (default_shard_dir(store) if dask else None),
+            load=not no_load,
+            partition_size=partition_size,
         )
     if as_json:
         print(json.dumps({"store": str(store), **report.as_dict()}, indent=2, sort_keys=True))
     elif not quiet:
         kinds = ", ".join(f"{n} {t}" for t, n in report.by_type.items())
+        where = f"→ {store}" if report.loaded else f"→ shards in {report.shard_dir} (not loaded)"
         print(
             f"built {report.articles_built} article(s), skipped {report.articles_skipped} unchanged; "
-            f"{report.quotations} quotations ({kinds}) → {store}"
+            f"{report.quotations} quotations ({kinds}) {where}"
         )
+        if report.shard_dir is not None:
+            print(f"shards: {report.shards_written} written, {report.shards_reused} reused in {report.shard_dir}")

@@ -11,111 +11,98 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import IO
 
-from kg.query.labels import pick_label
+from kg.query.props import OA, PROV, QG, RDF_TYPE, SCHEMA, SEM, Props, collect, local_name, names, one
 from kg.store import QuoteStore
 
-_QUOTATIONS = """
-SELECT ?q ?article ?start ?end ?type ?speaker ?speaker_name ?speaker_mention ?cue ?addressee
-       ?addressee_name ?channel ?time_text ?time_value ?text WHERE {
-  ?q a schema:Quotation ; schema:isPartOf ?article ; schema:text ?text .
-  OPTIONAL { ?q oa:hasSelector ?sel . ?sel oa:start ?start ; oa:end ?end }
-  OPTIONAL { ?q qg:quoteType ?type }
-  OPTIONAL { ?q schema:spokenByCharacter ?speaker OPTIONAL { ?speaker schema:name ?speaker_name } }
-  OPTIONAL { ?q qg:speakerMention ?speaker_mention }
-  OPTIONAL { ?q qg:cue ?cue }
-  OPTIONAL { ?q qg:addressee ?addressee OPTIONAL { ?addressee schema:name ?addressee_name } }
-  OPTIONAL { ?q qg:channel ?channel }
-  OPTIONAL { ?q qg:timeText ?time_text }
-  OPTIONAL { ?q qg:timeValue ?time_value }
-}"""
+Table = tuple[list[str], list[list[str]]]
 
+_QUOTES = "SELECT DISTINCT ?s ?p ?o WHERE { ?s a schema:Quotation ; ?p ?o }"
+_SELECTORS = "SELECT DISTINCT ?s ?p ?o WHERE { ?x oa:hasSelector ?s . ?s ?p ?o }"
 _ENTITIES = """
-SELECT ?entity ?class ?name ?alternate_name ?article ?said WHERE {
+SELECT DISTINCT ?s ?p ?o WHERE {
   VALUES ?class { schema:Person schema:Organization schema:Place qg:Group }
-  ?entity a ?class .
-  OPTIONAL { ?entity schema:name ?name }
-  OPTIONAL { ?entity schema:alternateName ?alternate_name }
-  OPTIONAL { ?article schema:mentions ?entity }
-  OPTIONAL { ?said schema:spokenByCharacter ?entity }
+  VALUES ?p { rdf:type schema:name schema:alternateName }
+  ?s a ?class ; ?p ?o
 }"""
+_MENTIONED_IN = (
+    "SELECT ?e (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a a schema:NewsArticle ; schema:mentions ?e } GROUP BY ?e"
+)
+_QUOTED = "SELECT ?e (COUNT(DISTINCT ?q) AS ?n) WHERE { ?q a schema:Quotation ; schema:spokenByCharacter ?e } GROUP BY ?e"
+_EVENTS = "SELECT DISTINCT ?s ?p ?o WHERE { ?s a sem:Event ; ?p ?o }"
 
-_EVENTS = """
-SELECT ?event ?article ?label ?trigger ?time_text ?time_value ?place ?place_name ?actor ?actor_name WHERE {
-  ?event a sem:Event .
-  OPTIONAL { ?event prov:wasDerivedFrom ?article }
-  OPTIONAL { ?event schema:name ?label }
-  OPTIONAL { ?event qg:trigger ?trigger }
-  OPTIONAL { ?event qg:timeText ?time_text }
-  OPTIONAL { ?event sem:hasTimeStamp ?time_value }
-  OPTIONAL { ?event sem:hasPlace ?place OPTIONAL { ?place schema:name ?place_name } }
-  OPTIONAL { ?event sem:hasActor ?actor OPTIONAL { ?actor schema:name ?actor_name } }
-}"""
-
-Values = dict[str, set[str]]
+_KINDS = {
+    SCHEMA + "Person": "Person",
+    SCHEMA + "Organization": "Organization",
+    SCHEMA + "Place": "Place",
+    QG + "Group": "Group",
+}
 
 
-def _collect(store: QuoteStore, sparql: str, key: str) -> dict[str, Values]:
-    """Solutions merged per `key` variable: variable → set of values (OPTIONALs multiply rows)."""
-    merged: dict[str, Values] = {}
-    result = store.query(sparql)
-    names = [v.value for v in result.variables]  # type: ignore[union-attr]
-    for sol in result:  # type: ignore[union-attr]
-        row = merged.setdefault(sol[key].value, defaultdict(set))
-        for name in names:
-            if sol[name] is not None:
-                row[name].add(sol[name].value)
-    return merged
+def _all(props: Props, predicate: str) -> str:
+    return "; ".join(sorted(props.get(predicate, ())))
 
 
-def _one(values: Values, var: str) -> str:
-    return pick_label(values.get(var, ())) or ""
+def _names(values: set[str], name_of: dict[str, str]) -> str:
+    return "; ".join(sorted(name_of.get(v, "") for v in values))
 
 
-def _all(values: Values, var: str) -> str:
-    return "; ".join(sorted(values.get(var, ())))
+def _offset(props: Props, selectors: dict[str, Props], which: str) -> str:
+    found = {int(v) for sel in props.get(OA + "hasSelector", ()) for v in selectors[sel].get(OA + which, ())}
+    return str(min(found)) if found else ""
 
 
-def _local(iri: str) -> str:
-    return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
-
-
-def quotations(store: QuoteStore) -> tuple[list[str], list[list[str]]]:
+def quotations(store: QuoteStore) -> Table:
     header = ["quote", "article", "start", "end", "type", "speaker", "speaker_name", "speaker_mention", "cue",
               "addressee", "addressee_name", "channel", "time_text", "time_value", "text"]  # fmt: skip
+    selectors = collect(store, _SELECTORS)
+    name_of = names(store)
     rows = []
-    for q, v in _collect(store, _QUOTATIONS, "q").items():
-        row = [q] + [_one(v, h) for h in header[1:]]
-        row[header.index("type")] = _local(row[header.index("type")]).lower()
-        rows.append(row)
-    start = header.index("start")
-    rows.sort(key=lambda r: (r[1], int(r[start]) if r[start].isdigit() else -1, r[0]))
+    for q, p in collect(store, _QUOTES).items():
+        speaker, addressee = one(p, SCHEMA + "spokenByCharacter"), one(p, QG + "addressee")
+        rows.append([
+            q, one(p, SCHEMA + "isPartOf"), _offset(p, selectors, "start"), _offset(p, selectors, "end"),
+            local_name(one(p, QG + "quoteType")).lower(), speaker, name_of.get(speaker, ""),
+            one(p, QG + "speakerMention"), one(p, QG + "cue"), addressee, name_of.get(addressee, ""),
+            one(p, QG + "channel"), one(p, QG + "timeText"), one(p, QG + "timeValue"), one(p, SCHEMA + "text"),
+        ])  # fmt: skip
+    rows.sort(key=lambda r: (r[1], int(r[2]) if r[2] else -1, r[0]))
     return header, rows
 
 
-def entities(store: QuoteStore) -> tuple[list[str], list[list[str]]]:
+def entities(store: QuoteStore) -> Table:
     header = ["entity", "kind", "name", "alternate_names", "articles", "quotations"]
-    rows = [
-        [e, _all(v, "class").replace("https://schema.org/", "").replace("https://w3id.org/quotegraph/ontology#", ""),
-         _one(v, "name"), _all(v, "alternate_name"), str(len(v.get("article", ()))), str(len(v.get("said", ())))]
-        for e, v in _collect(store, _ENTITIES, "entity").items()
-    ]  # fmt: skip
+    counts: dict[str, dict[str, str]] = defaultdict(dict)
+    for column, sparql in (("articles", _MENTIONED_IN), ("quotations", _QUOTED)):
+        for sol in store.query(sparql):  # type: ignore[union-attr]
+            counts[sol["e"].value][column] = sol["n"].value
+    rows = []
+    for e, p in collect(store, _ENTITIES).items():
+        kinds = sorted(_KINDS[c] for c in p.get(RDF_TYPE, ()) if c in _KINDS)
+        rows.append([
+            e, "; ".join(kinds), one(p, SCHEMA + "name"), _all(p, SCHEMA + "alternateName"),
+            counts[e].get("articles", "0"), counts[e].get("quotations", "0"),
+        ])  # fmt: skip
     rows.sort()
     return header, rows
 
 
-def events(store: QuoteStore) -> tuple[list[str], list[list[str]]]:
+def events(store: QuoteStore) -> Table:
     header = ["event", "article", "label", "trigger", "time_text", "time_value", "place", "place_name",
               "actors", "actor_names"]  # fmt: skip
-    rows = [
-        [e, _all(v, "article"), _one(v, "label"), _one(v, "trigger"), _one(v, "time_text"), _one(v, "time_value"),
-         _all(v, "place"), _all(v, "place_name"), _all(v, "actor"), _all(v, "actor_name")]
-        for e, v in _collect(store, _EVENTS, "event").items()
-    ]  # fmt: skip
+    name_of = names(store)
+    rows = []
+    for e, p in collect(store, _EVENTS).items():
+        places, actors = p.get(SEM + "hasPlace", set()), p.get(SEM + "hasActor", set())
+        rows.append([
+            e, _all(p, PROV + "wasDerivedFrom"), one(p, SCHEMA + "name"), one(p, QG + "trigger"),
+            one(p, QG + "timeText"), one(p, SEM + "hasTimeStamp") or one(p, SCHEMA + "startDate"),
+            "; ".join(sorted(places)), _names(places, name_of), "; ".join(sorted(actors)), _names(actors, name_of),
+        ])  # fmt: skip
     rows.sort()
     return header, rows
 
 
-TABLES: dict[str, Callable[[QuoteStore], tuple[list[str], list[list[str]]]]] = {
+TABLES: dict[str, Callable[[QuoteStore], Table]] = {
     "quotations": quotations,
     "entities": entities,
     "events": events,

@@ -13,13 +13,12 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from dataclasses import dataclass, field
 from typing import IO
 
 import networkx as nx
 
 from kg.graph.vocab import PREFIXES
-from kg.query.labels import pick_label
+from kg.query.props import SCHEMA, collect, one
 from kg.store import QuoteStore
 
 KINDS: dict[str, str] = {  # class (prefixed) → kind, in priority order for multi-typed resources
@@ -32,15 +31,15 @@ KINDS: dict[str, str] = {  # class (prefixed) → kind, in priority order for mu
     "qg:Group": "Group",
 }
 
-_NODES = f"""
-SELECT DISTINCT ?n ?class ?name ?text ?headline ?ident WHERE {{
-  VALUES ?class {{ {" ".join(KINDS)} }}
-  ?n a ?class .
-  OPTIONAL {{ ?n schema:name ?name }}
-  OPTIONAL {{ ?n a schema:Quotation ; schema:text ?text }}
-  OPTIONAL {{ ?n a schema:NewsArticle ; schema:headline ?headline }}
-  OPTIONAL {{ ?n a schema:NewsArticle ; schema:identifier ?ident }}
-}}"""
+_CLASSES = f"""
+SELECT DISTINCT ?n ?class WHERE {{ VALUES ?class {{ {" ".join(KINDS)} }} ?n a ?class }}"""
+
+# Candidate labels; the articleBody is deliberately not among them.
+_LABELS = """
+SELECT DISTINCT ?s ?p ?o WHERE {
+  VALUES ?p { schema:name schema:text schema:headline schema:identifier }
+  ?s ?p ?o
+}"""
 
 _EDGES = """
 SELECT DISTINCT ?s ?label ?t WHERE {
@@ -70,43 +69,26 @@ def edge_id(source: str, label: str, target: str) -> str:
     return "e" + hashlib.sha1(f"{source}|{label}|{target}".encode()).hexdigest()[:16]
 
 
-@dataclass
-class _Node:
-    classes: set[str] = field(default_factory=set)
-    names: set[str] = field(default_factory=set)
-    texts: set[str] = field(default_factory=set)
-    headlines: set[str] = field(default_factory=set)
-    idents: set[str] = field(default_factory=set)
-
-
 def build_graph(store: QuoteStore) -> nx.MultiDiGraph:
     """The projection as a networkx MultiDiGraph, nodes and edges inserted in output order."""
     class_iri = {PREFIXES[c.split(":")[0]] + c.split(":")[1]: kind for c, kind in KINDS.items()}
     priority = list(KINDS.values())
-
-    found: dict[str, _Node] = defaultdict(_Node)
-    for sol in store.query(_NODES):  # type: ignore[union-attr]
-        node = found[sol["n"].value]
-        node.classes.add(class_iri[sol["class"].value])
-        for var, bucket in (
-            ("name", node.names),
-            ("text", node.texts),
-            ("headline", node.headlines),
-            ("ident", node.idents),
-        ):
-            if sol[var] is not None:
-                bucket.add(sol[var].value)
+    kinds: dict[str, set[str]] = defaultdict(set)
+    for sol in store.query(_CLASSES):  # type: ignore[union-attr]
+        kinds[sol["n"].value].add(class_iri[sol["class"].value])
+    labels = collect(store, _LABELS)
 
     nodes: dict[str, dict[str, str]] = {}
-    for iri, node in found.items():
-        kind = min(node.classes, key=priority.index)
+    for iri, found in kinds.items():
+        kind = min(found, key=priority.index)
+        props = labels.get(iri, {})
         if kind == "Quotation":
-            label = pick_label(node.texts)
+            label = one(props, SCHEMA + "text")
         elif kind == "Article":
-            label = pick_label(node.headlines) or pick_label(node.idents)
+            label = one(props, SCHEMA + "headline") or one(props, SCHEMA + "identifier")
         else:
-            label = pick_label(node.names)
-        nodes[iri] = {"label": label or iri.rstrip("/").rsplit("/", 1)[-1], "kind": kind, "iri": iri}
+            label = one(props, SCHEMA + "name")
+        nodes[iri] = {"label": label or _tail(iri), "kind": kind, "iri": iri}
 
     edges: dict[str, tuple[str, str, dict[str, str]]] = {}
     for sol in store.query(_EDGES):  # type: ignore[union-attr]
@@ -127,7 +109,7 @@ def build_graph(store: QuoteStore) -> nx.MultiDiGraph:
 
     for s, t, _ in edges.values():
         for iri in (s, t):  # an endpoint without a contract class still gets a node
-            nodes.setdefault(iri, {"label": iri.rstrip("/").rsplit("/", 1)[-1], "kind": "Other", "iri": iri})
+            nodes.setdefault(iri, {"label": _tail(iri), "kind": "Other", "iri": iri})
 
     graph = nx.MultiDiGraph()
     for nid, attrs in sorted((node_id(iri), attrs) for iri, attrs in nodes.items()):
@@ -136,6 +118,10 @@ def build_graph(store: QuoteStore) -> nx.MultiDiGraph:
     for src, tgt, eid, attrs in ordered:
         graph.add_edge(src, tgt, key=eid, **attrs)
     return graph
+
+
+def _tail(iri: str) -> str:
+    return iri.rstrip("/").rsplit("/", 1)[-1]
 
 
 def write_graphml(store: QuoteStore, out: IO[bytes]) -> None:

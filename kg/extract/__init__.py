@@ -14,7 +14,7 @@ from spacy.tokens import Doc
 from kg.extract.nlp import load_nlp
 from kg.extract.quotes import RawQuote, find_quotes
 from kg.model import Analysis, Article, Mention, Quotation
-from kg.resolve import ArticleResolver
+from kg.resolve.speakers import ArticleResolver
 
 __all__ = ["analyse", "analyse_many", "load_nlp", "analysis_from_doc"]
 

@@ -434,9 +434,9 @@ class ArticleQuotes:
         p_start, p_end = self.paras[index]
         found = None
         for ent in self.doc.ents:
-            if ent.label_ == "PERSON" and p_start <= ent.start_char < p_end and not self.inside_marks(ent.start_char):
-                if ent.text.split()[-1].lower().replace("’s", "") in surnames:
-                    found = ent
+            outside_quotes = p_start <= ent.start_char < p_end and not self.inside_marks(ent.start_char)
+            if ent.label_ == "PERSON" and outside_quotes and ent.text.split()[-1].lower().replace("’s", "") in surnames:
+                found = ent
         return found
 
 

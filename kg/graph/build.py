@@ -17,6 +17,7 @@ from kg.graph import iris
 from kg.graph.literals import date_published_literal, start_literal, time_value_literal
 from kg.graph.vocab import OA, PROV, QG, SCHEMA, SEM, bind_prefixes
 from kg.model import Analysis, Entity, EntityKind, Event, Quotation, QuoteType
+from kg.resolve.names import normalise_name
 
 log = logging.getLogger(__name__)
 
@@ -37,8 +38,6 @@ QUOTE_TYPES: dict[QuoteType, URIRef] = {
 def name_key(name: str) -> str:
     """The entity key the resolve stage gives a name (used for a publisher or a role's organisation
     known only by name), so that publisher "The Guardian" is the same node as entity "guardian"."""
-    from kg.resolve.names import normalise_name  # lazy: importing kg.resolve loads spaCy
-
     return normalise_name(name)
 
 

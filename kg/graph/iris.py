@@ -27,7 +27,10 @@ _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 
 def slug(s: str) -> str:
     """The IRI-safe form of `s`; `h` + sha256(s)[:16] when that form is empty or over 80 chars."""
-    text = unicodedata.normalize("NFKC", s).lower().translate(_APOSTROPHES).replace("'", "")
+    # Accents fold to their base letter ("Müller" → "muller"), so spelling variants share an IRI
+    # instead of losing the letter ("m-ller").
+    folded = "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
+    text = unicodedata.normalize("NFKC", folded).lower().translate(_APOSTROPHES).replace("'", "")
     text = _NOT_SLUG.sub("-", text).strip("-")
     if not text or len(text) > MAX_SLUG:
         # Hash the original string: two long ids sharing an 80-char prefix must not collide.

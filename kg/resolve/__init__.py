@@ -1,6 +1,4 @@
-"""resolve stage: mentions → entities within one article (names, roles, pronouns, groups)."""
+"""resolve stage: mentions → entities within one article (names, roles, pronouns, groups).
 
-from kg.resolve.names import normalise_name
-from kg.resolve.speakers import ArticleResolver
-
-__all__ = ["ArticleResolver", "normalise_name"]
+`kg.resolve.names` is free of spaCy and cheap to import; `kg.resolve.speakers` needs parsed docs.
+"""

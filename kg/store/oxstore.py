@@ -7,12 +7,9 @@ locks it, so one process writes at a time while read-only instances may read a q
 
 from __future__ import annotations
 
-import errno
-import fcntl
 import os
-import re
 import threading
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Any, Literal
@@ -22,13 +19,14 @@ from rdflib import Graph
 
 from kg.errors import QueryError, StoreError
 from kg.graph.vocab import PREFIXES, bind_prefixes
+from kg.store.messages import one_line, store_error, syntax_message
+from kg.store.paths import check_path, is_locked
 from kg.store.terms import to_ox, to_rdflib
+from kg.store.timeout import QueryResult, materialise, rebuild, run_with_timeout
 
 DEFAULT_STORE_PATH = Path("kg.db")
 
 DumpFormat = Literal["nquads", "trig", "turtle", "ntriples"]
-QueryResult = ox.QuerySolutions | ox.QueryBoolean | Iterable[ox.Triple]
-
 _DUMP_FORMATS: dict[str, ox.RdfFormat] = {
     "nquads": ox.RdfFormat.N_QUADS,
     "trig": ox.RdfFormat.TRIG,
@@ -62,19 +60,19 @@ class QuoteStore:
     def open(cls, path: str | os.PathLike[str] = DEFAULT_STORE_PATH, read_only: bool = False) -> QuoteStore:
         """Open (read-write: create if missing) the store directory at `path`; errors → StoreError."""
         path = Path(path)
-        _check_path(path, read_only)
+        check_path(path, read_only)
         key = path.resolve()
         try:
             if read_only:
                 # A read-only RocksDB instance takes no lock, and reading while another process
                 # writes is undefined in Oxigraph: refuse instead of returning torn results.
-                if key not in _OPEN_FOR_WRITING and _is_locked(path):
+                if key not in _OPEN_FOR_WRITING and is_locked(path):
                     raise StoreError(f"store {path} is in use by another process")
                 store = ox.Store.read_only(str(path))
             else:
                 store = ox.Store(str(path))
         except OSError as err:
-            raise _store_error(path, err, "open") from None
+            raise store_error(path, err, "open") from None
         if not read_only:
             with _REGISTRY_LOCK:
                 _OPEN_FOR_WRITING[key] = _OPEN_FOR_WRITING.get(key, 0) + 1
@@ -89,7 +87,7 @@ class QuoteStore:
             try:
                 store.flush()
             except OSError as err:
-                raise _store_error(self.path, err, "write") from None
+                raise store_error(self.path, err, "write") from None
             finally:
                 key = self.path.resolve()
                 with _REGISTRY_LOCK:
@@ -124,36 +122,50 @@ class QuoteStore:
         commit together: a crash leaves the previous version, and rebuilding an article never
         leaves duplicates or a half-written graph.
         """
-        store = self._writable()
-        g = ox.NamedNode(graph_iri)
         # pyoxigraph's str() of a term is its N-Triples form, which is also valid SPARQL syntax
         # (escapes included), so no user text is ever spliced in unescaped.
-        body = "\n".join(f"{to_ox(s)} {to_ox(p)} {to_ox(o)} ." for s, p, o in graph)
-        update = f"DROP SILENT GRAPH {g} ;\nINSERT DATA {{ GRAPH {g} {{\n{body}\n}} }}"
+        text: dict[Any, str] = {}  # predicates and entities repeat: convert each term once
+
+        def nt(term: Any) -> str:
+            if (found := text.get(term)) is None:
+                found = text[term] = str(to_ox(term))
+            return found
+
+        self.replace_article_ntriples(graph_iri, "\n".join(f"{nt(s)} {nt(p)} {nt(o)} ." for s, p, o in graph))
+
+    def replace_article_ntriples(self, graph_iri: str, ntriples: str) -> None:
+        """`replace_article` for triples already written as N-Triples lines (e.g. by a worker
+        process: text pickles faster than an rdflib Graph).  The text must be N-Triples made by
+        pyoxigraph (`str(term)`), never hand-assembled from user strings."""
+        store = self._writable()
+        g = ox.NamedNode(graph_iri)
+        update = f"DROP SILENT GRAPH {g} ;\nINSERT DATA {{ GRAPH {g} {{\n{ntriples}\n}} }}"
         try:
             store.update(update)
+        except SyntaxError as err:  # malformed caller-made text; nothing was written
+            raise StoreError(f"invalid N-Triples for {graph_iri}: {one_line(str(err))}") from None
         except OSError as err:
-            raise _store_error(self.path, err, "write") from None
+            raise store_error(self.path, err, "write") from None
 
     def remove_article(self, graph_iri: str) -> None:
         """Drop the named graph of one article (no-op if absent)."""
         try:
             self._writable().remove_graph(ox.NamedNode(graph_iri))
         except OSError as err:
-            raise _store_error(self.path, err, "write") from None
+            raise store_error(self.path, err, "write") from None
 
     def flush(self) -> None:
         try:
             self._writable().flush()
         except OSError as err:
-            raise _store_error(self.path, err, "write") from None
+            raise store_error(self.path, err, "write") from None
 
     def optimize(self) -> None:
         """Compact the RocksDB files; worth calling once after a large build."""
         try:
             self._writable().optimize()
         except OSError as err:
-            raise _store_error(self.path, err, "write") from None
+            raise store_error(self.path, err, "write") from None
 
     # ------------------------------------------------------------------ reading
 
@@ -185,15 +197,15 @@ class QuoteStore:
                     substitutions=substitutions or None,
                 )
             except SyntaxError as err:
-                raise QueryError(_syntax_message(sparql, err)) from None
+                raise QueryError(syntax_message(sparql, err)) from None
             except (RuntimeError, ValueError) as err:
-                raise QueryError(f"invalid query: {_one_line(str(err))}") from None
+                raise QueryError(f"invalid query: {one_line(str(err))}") from None
             except OSError as err:
-                raise QueryError(f"query failed: {_one_line(str(err))}") from None
+                raise QueryError(f"query failed: {one_line(str(err))}") from None
 
         if timeout is None:
             return run()
-        return _rebuild(*_with_timeout(lambda: _materialise(run()), timeout))
+        return rebuild(*run_with_timeout(lambda: materialise(run()), timeout))
 
     def article_hashes(self) -> dict[str, str]:
         """Article IRI → qg:contentHash, for incremental rebuilds."""
@@ -250,7 +262,7 @@ class QuoteStore:
             else:
                 ox.serialize(self.union_triples(), out, rdf_format, prefixes=PREFIXES)
         except OSError as err:
-            raise _store_error(
+            raise store_error(
                 Path(str(out)) if isinstance(out, str | os.PathLike) else self.path, err, "write"
             ) from None
 
@@ -260,138 +272,3 @@ class QuoteStore:
         if self.read_only:
             raise StoreError(f"store {self.path} was opened read-only")
         return self.ox
-
-
-# ---------------------------------------------------------------------- path checks and errors
-
-
-def _check_path(path: Path, read_only: bool) -> None:
-    """Turn the usual mistakes into one clear line before RocksDB reports them obscurely."""
-    if path.exists() and not path.is_dir():
-        raise StoreError(f"store path {path} is a regular file, not a store directory")
-    if path.is_dir():
-        entries = set(os.listdir(path))
-        if entries and "CURRENT" not in entries:
-            # Never let RocksDB scatter its files through an unrelated directory.
-            raise StoreError(f"{path} exists but is not a quotegraph store (no RocksDB files in it)")
-        if not entries and read_only:
-            raise StoreError(f"no store at {path} (run `kg build` first)")
-        if not read_only and not os.access(path, os.W_OK | os.X_OK):
-            raise StoreError(f"store {path} is not writable (permission denied)")
-        return
-    if read_only:
-        raise StoreError(f"no store at {path} (run `kg build` first)")
-    parent = path.absolute().parent
-    try:
-        parent.mkdir(parents=True, exist_ok=True)
-    except OSError as err:
-        raise StoreError(f"cannot create store {path}: {err.strerror or err}") from None
-    if not os.access(parent, os.W_OK | os.X_OK):
-        raise StoreError(f"cannot create store {path}: directory {parent} is not writable")
-
-
-def _is_locked(path: Path) -> bool:
-    """Whether another process holds RocksDB's write lock (a POSIX record lock on PATH/LOCK)."""
-    try:
-        fd = os.open(path / "LOCK", os.O_RDWR)
-    except OSError:
-        return False  # no LOCK file (or unreadable): nothing to conflict with
-    try:
-        fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError as err:
-        return err.errno in (errno.EACCES, errno.EAGAIN)
-    else:
-        fcntl.lockf(fd, fcntl.LOCK_UN)
-        return False
-    finally:
-        os.close(fd)
-
-
-def _store_error(path: Path, err: OSError, action: str) -> StoreError:
-    msg = str(err)
-    low = msg.lower()
-    if "lock" in low and ("temporarily unavailable" in low or "resource busy" in low or "lock file" in low):
-        return StoreError(f"store {path} is in use by another process")
-    if err.errno == errno.ENOSPC or "no space left" in low:
-        return StoreError(f"disk full while writing store {path}")
-    if err.errno in (errno.EACCES, errno.EPERM) or "permission denied" in low:
-        return StoreError(f"cannot {action} store {path}: permission denied")
-    if "not a directory" in low:
-        return StoreError(f"store path {path} is a regular file, not a store directory")
-    return StoreError(f"cannot {action} store {path}: {_one_line(msg)}")
-
-
-def _one_line(text: str, limit: int = 240) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-_POSITION = re.compile(r"error at (\d+):(\d+):\s*")
-_CHAR_CLASS = re.compile(r"\[(?=')(?:'[^']*'|[^\]'])*\]")  # ['0'..='9'] and friends: noise to a user
-_PREFIXED = re.compile(r"([A-Za-z][\w.-]*)?:[^\s:]*$")
-
-
-def _syntax_message(sparql: str, err: SyntaxError) -> str:
-    """`invalid SPARQL at line L, column C: <parser message> (near "…")`, on one line."""
-    msg = str(err)
-    m = _POSITION.match(msg)
-    if not m:
-        return f"invalid SPARQL: {_one_line(msg)}"
-    line, col = int(m.group(1)), int(m.group(2))
-    lines = sparql.splitlines() or [""]
-    text = lines[line - 1] if 0 < line <= len(lines) else ""
-    detail = msg[m.end() :]
-    if "Prefix not found" in detail:
-        p = _PREFIXED.search(text[: max(col - 1, 0)])
-        name = p.group(1) or "" if p else ""
-        return f"invalid SPARQL at line {line}, column {col}: undeclared prefix `{name}:` (add PREFIX {name}: <…>)"
-    detail = _CHAR_CLASS.sub("", detail)
-    detail = re.sub(r"(,\s*)+(?=,|$)", "", re.sub(r",(\s*,)+", ",", detail)).rstrip(" ,")
-    near = text[max(col - 1, 0) :][:30]
-    where = f'(near "{_one_line(near, 30)}")' if near.strip() else "(at end of line)"
-    return f"invalid SPARQL at line {line}, column {col}: {_one_line(detail, 160)} {where}"
-
-
-# ---------------------------------------------------------------------- timeouts
-
-
-def _materialise(result: QueryResult) -> tuple[str, Any]:
-    """Evaluate a lazy result completely into thread-portable data.
-
-    pyoxigraph's QuerySolutions/QueryBoolean are bound to the thread that made them, so the
-    worker hands back bytes (SPARQL JSON results) or plain Triples, rebuilt by `_rebuild`.
-    """
-    if isinstance(result, ox.QuerySolutions | ox.QueryBoolean):
-        return "results", result.serialize(format=ox.QueryResultsFormat.JSON)
-    return "triples", list(result)
-
-
-def _rebuild(kind: str, data: Any) -> QueryResult:
-    if kind == "results":
-        # A fresh QuerySolutions/QueryBoolean with .variables and .serialize(), like an untimed one.
-        return ox.parse_query_results(data, ox.QueryResultsFormat.JSON)  # type: ignore[return-value]
-    return data
-
-
-def _with_timeout(fn: Any, timeout: float) -> Any:
-    box: dict[str, Any] = {}
-
-    def target() -> None:
-        try:
-            box["value"] = fn()
-        except BaseException as err:  # re-raised in the caller's thread
-            box["error"] = err
-
-    # Daemon: an abandoned query must not keep the interpreter alive at exit.  pyoxigraph
-    # releases the GIL while evaluating, so the caller wakes up on time.
-    worker = threading.Thread(target=target, name="kg-query", daemon=True)
-    worker.start()
-    worker.join(timeout)
-    if worker.is_alive():
-        raise QueryError(f"query timed out after {timeout:g} s")
-    if "error" in box:
-        err = box["error"]
-        if isinstance(err, OSError):
-            raise QueryError(f"query failed: {_one_line(str(err))}") from None
-        raise err
-    return box["value"]

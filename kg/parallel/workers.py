@@ -1,0 +1,111 @@
+"""`kg build --workers N`: extraction in a local process pool, writes in the parent.
+
+Why this shape:
+* spawn/forkserver, never fork: the parent holds an open RocksDB store and spaCy/BLAS state that
+  must not be duplicated into children.
+* The model is loaded once per worker by the pool initializer and kept in a module global; tasks
+  carry only articles, never the model.
+* RocksDB takes one writer, so workers return N-Triples text and the parent does every write,
+  one transaction per article, in input order (the same final store as a serial build even when
+  an id repeats).
+* Bounded in flight: at most `2 × workers` batches are submitted ahead of the oldest unwritten
+  one (`Executor.map` would queue the whole corpus), so memory stays flat on huge inputs.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import TYPE_CHECKING
+
+from spacy.language import Language
+
+from kg.errors import KgError
+from kg.model import Article
+from kg.parallel.batching import batched
+from kg.parallel.results import ArticleResult, extract_batch
+from kg.parallel.write import write_article
+from kg.store import QuoteStore
+
+if TYPE_CHECKING:
+    from kg.pipeline import BuildReport
+
+BATCH_SIZE = 8  # articles per task: amortises pickling/IPC, small enough to keep workers busy
+IN_FLIGHT_PER_WORKER = 2
+
+_nlp: Language | None = None  # the worker's model, loaded once by _init_worker
+
+
+def _init_worker() -> None:
+    global _nlp
+    # Ctrl-C reaches the whole process group; only the parent should react (it shuts the pool
+    # down), otherwise every worker prints its own KeyboardInterrupt traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    from kg.extract import load_nlp
+
+    _nlp = load_nlp()
+
+
+def _extract(batch: list[Article]) -> list[ArticleResult]:
+    if _nlp is None:  # pragma: no cover - the initializer always runs first
+        raise RuntimeError("worker model not loaded")
+    return extract_batch(batch, _nlp)
+
+
+def pool_context() -> multiprocessing.context.BaseContext:
+    """forkserver where available (workers start from a clean server process), else spawn."""
+    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+    return multiprocessing.get_context(method)
+
+
+def build_local(
+    articles: Iterator[Article],
+    store_path: str | os.PathLike[str],
+    *,
+    report: BuildReport,
+    progress: Callable[[int, int], None],
+    workers: int,
+    force: bool = False,
+    batch_size: int = BATCH_SIZE,
+) -> None:
+    from kg.pipeline import is_unchanged
+
+    with QuoteStore.open(store_path) as store:
+        known = {} if force else store.article_hashes()
+
+        def changed() -> Iterator[Article]:
+            for article in articles:
+                if is_unchanged(known, article):
+                    report.articles_skipped += 1
+                    progress(1, 0)
+                else:
+                    yield article
+
+        def write(results: list[ArticleResult]) -> None:
+            for result in results:
+                write_article(store, result.graph_iri, result.ntriples)
+                report.record(result.quotations, result.by_type)
+                progress(1, result.quotations)
+
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=pool_context(), initializer=_init_worker)
+        pending: deque[Future[list[ArticleResult]]] = deque()
+        try:
+            for batch in batched(changed(), batch_size):
+                pending.append(pool.submit(_extract, batch))
+                while len(pending) >= workers * IN_FLIGHT_PER_WORKER:
+                    write(pending.popleft().result())
+            while pending:
+                write(pending.popleft().result())
+        except BrokenProcessPool:
+            raise KgError(
+                "a build worker died (killed, or out of memory?); the articles written so far are kept, "
+                "rerun to finish"
+            ) from None
+        finally:
+            # On error or Ctrl-C: drop queued batches, let running ones end, reap the workers.
+            pool.shutdown(wait=True, cancel_futures=True)

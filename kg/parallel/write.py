@@ -1,0 +1,51 @@
+"""Writing worker output into the store through the raw pyoxigraph handle (`QuoteStore.ox`).
+
+Kept here rather than in kg.store so the parallel engines need no new store API: both helpers
+keep the store's guarantee that an article is never half-written.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+from collections.abc import Iterable
+
+import pyoxigraph as ox
+
+from kg.errors import StoreError
+from kg.store import QuoteStore
+
+
+def write_article(store: QuoteStore, graph_iri: str, ntriples: str) -> None:
+    """Replace the named graph `graph_iri` with `ntriples`, in ONE update (= one transaction),
+    exactly like `QuoteStore.replace_article` does for an rdflib graph."""
+    g = ox.NamedNode(graph_iri)
+    update = f"DROP SILENT GRAPH {g} ;\nINSERT DATA {{ GRAPH {g} {{\n{ntriples}\n}} }}"
+    try:
+        store.ox.update(update)
+    except OSError as err:
+        raise _write_error(store, err) from None
+
+
+def load_shard(store: QuoteStore, path: str | os.PathLike[str], graphs: Iterable[str]) -> None:
+    """Replace the named graphs of one shard with its N-Quads.
+
+    Two transactions: the DROP of the shard's graphs, then `Store.load` of the file (transactional,
+    and the file is small: one partition).  A crash in between leaves those articles absent, not
+    half-written; absent articles have no content hash in the store, so the next build redoes them.
+    """
+    drops = " ;\n".join(f"DROP SILENT GRAPH {ox.NamedNode(g)}" for g in graphs)
+    try:
+        if drops:
+            store.ox.update(drops)
+        store.ox.load(path=str(path), format=ox.RdfFormat.N_QUADS)
+    except SyntaxError as err:
+        raise StoreError(f"shard {path} is not valid N-Quads ({err}); delete it and rebuild") from None
+    except OSError as err:
+        raise _write_error(store, err) from None
+
+
+def _write_error(store: QuoteStore, err: OSError) -> StoreError:
+    if err.errno == errno.ENOSPC or "no space left" in str(err).lower():
+        return StoreError(f"disk full while writing store {store.path}")
+    return StoreError(f"cannot write store {store.path}: {' '.join(str(err).split())}")

@@ -1,0 +1,220 @@
+"""SPARQL over the store → ReportData.
+
+Each query fetches one kind of fact; multi-valued properties come from their own query so
+OPTIONALs never multiply rows.  Where the union of article graphs could give a resource several
+values (an entity named differently by two articles), one is chosen deterministically.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from typing import Any
+
+from kg.graph.vocab import PREFIXES
+from kg.query.labels import pick_label
+from kg.report.data import ArticleView, EntityView, EventView, QuoteView, ReportData, RoleView
+from kg.store import QuoteStore
+
+_S, _QG = PREFIXES["schema"], PREFIXES["qg"]
+
+_ARTICLES = """
+SELECT DISTINCT ?a ?id ?body ?headline ?date ?url ?publisher WHERE {
+  ?a a schema:NewsArticle ; schema:articleBody ?body .
+  OPTIONAL { ?a schema:identifier ?id }
+  OPTIONAL { ?a schema:headline ?headline }
+  OPTIONAL { ?a schema:datePublished ?date }
+  OPTIONAL { ?a schema:url ?url }
+  OPTIONAL { ?a schema:publisher/schema:name ?publisher }
+}"""
+
+_QUOTES = """
+SELECT DISTINCT ?q ?a ?text ?start ?end ?type ?speaker ?mention ?cue ?channel ?time ?timeValue WHERE {
+  ?q a schema:Quotation ; schema:isPartOf ?a ; schema:text ?text .
+  OPTIONAL { ?q oa:hasSelector ?sel . ?sel oa:start ?start ; oa:end ?end }
+  OPTIONAL { ?q qg:quoteType ?type }
+  OPTIONAL { ?q schema:spokenByCharacter ?speaker }
+  OPTIONAL { ?q qg:speakerMention ?mention }
+  OPTIONAL { ?q qg:cue ?cue }
+  OPTIONAL { ?q qg:channel ?channel }
+  OPTIONAL { ?q qg:timeText ?time }
+  OPTIONAL { ?q qg:timeValue ?timeValue }
+}"""
+
+_QUOTE_LINKS = """
+SELECT DISTINCT ?q ?p ?e WHERE {
+  VALUES ?p { qg:addressee schema:about }
+  ?q a schema:Quotation ; ?p ?e .
+}"""
+
+_ENTITIES = """
+SELECT DISTINCT ?e ?kind ?name WHERE {
+  VALUES ?kind { schema:Person schema:Organization qg:Group schema:Place }
+  ?e a ?kind .
+  OPTIONAL { ?e schema:name ?name }
+}"""
+
+_ROLES = """
+SELECT DISTINCT ?p ?role ?org WHERE {
+  ?p schema:memberOf ?r . ?r a schema:OrganizationRole ; schema:roleName ?role .
+  OPTIONAL { ?r schema:memberOf ?org }
+}"""
+
+_EVENTS = """
+SELECT DISTINCT ?ev ?a ?name ?time ?stamp ?startDate WHERE {
+  ?ev a sem:Event .
+  OPTIONAL { ?ev prov:wasDerivedFrom ?a }
+  OPTIONAL { ?ev schema:name ?name }
+  OPTIONAL { ?ev qg:timeText ?time }
+  OPTIONAL { ?ev sem:hasTimeStamp ?stamp }
+  OPTIONAL { ?ev schema:startDate ?startDate }
+}"""
+
+_EVENT_ACTORS = """
+SELECT DISTINCT ?ev ?actor WHERE { ?ev a sem:Event ; sem:hasActor ?actor }"""
+
+# When the union gives an entity several classes, the most specific speaker kind wins.
+_KIND_ORDER = {_S + "Person": "Person", _S + "Organization": "Organization", _QG + "Group": "Group",
+               _S + "Place": "Place"}
+_KIND_RANK = {kind: rank for rank, kind in enumerate(_KIND_ORDER.values())}
+
+_QUOTE_TYPES = {_QG + "Direct": "direct", _QG + "Mixed": "mixed", _QG + "Indirect": "indirect"}
+
+
+def load_report_data(store: QuoteStore) -> ReportData:
+    """Read everything the report shows from the store, sorted."""
+    return ReportData(
+        articles=_articles(store),
+        quotes=_quotes(store),
+        events=_events(store),
+        roles=_roles(store),
+        entities=_entities(store),
+    )
+
+
+def _rows(store: QuoteStore, sparql: str) -> Iterator[dict[str, str | None]]:
+    """Solutions as plain dicts of lexical values (None when unbound)."""
+    result: Any = store.query(sparql)
+    names = [v.value for v in result.variables]
+    for sol in result:
+        yield {n: (None if sol[n] is None else sol[n].value) for n in names}
+
+
+def _first(values: set[str | None]) -> str | None:
+    """The smallest bound value: a deterministic choice when the union gives several."""
+    bound = sorted(v for v in values if v is not None)
+    return bound[0] if bound else None
+
+
+def _collect(rows: Iterator[dict[str, str | None]], key: str) -> dict[str, dict[str, set[str | None]]]:
+    """Group rows by `key`, gathering every value of every other column."""
+    out: dict[str, dict[str, set[str | None]]] = defaultdict(lambda: defaultdict(set))
+    for row in rows:
+        k = row[key]
+        if k is None:
+            continue
+        for name, value in row.items():
+            out[k][name].add(value)
+    return out
+
+
+def _articles(store: QuoteStore) -> list[ArticleView]:
+    grouped = _collect(_rows(store, _ARTICLES), "a")
+    articles = [
+        ArticleView(
+            iri=iri,
+            identifier=_first(v["id"]) or iri.rsplit("/", 1)[-1],
+            body=_first(v["body"]) or "",
+            headline=_first(v["headline"]),
+            published=_first(v["date"]),
+            url=_first(v["url"]),
+            publisher=pick_label(x for x in v["publisher"] if x),
+        )
+        for iri, v in grouped.items()
+    ]
+    return sorted(articles, key=lambda a: (a.identifier, a.iri))
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return None if value is None else int(value)
+    except ValueError:
+        return None
+
+
+def _quotes(store: QuoteStore) -> list[QuoteView]:
+    links: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for row in _rows(store, _QUOTE_LINKS):
+        if row["q"] and row["p"] and row["e"]:
+            links[(row["q"], row["p"])].add(row["e"])
+    quotes = []
+    for iri, v in _collect(_rows(store, _QUOTES), "q").items():
+        type_iri = _first(v["type"])
+        quotes.append(
+            QuoteView(
+                iri=iri,
+                article=_first(v["a"]) or "",
+                text=_first(v["text"]) or "",
+                start=_int(_first(v["start"])),
+                end=_int(_first(v["end"])),
+                type=_QUOTE_TYPES.get(type_iri or "", "unknown"),
+                speaker=_first(v["speaker"]),
+                speaker_mention=_first(v["mention"]),
+                cue=_first(v["cue"]),
+                channel=_first(v["channel"]),
+                time_text=_first(v["time"]),
+                time_value=_first(v["timeValue"]),
+                addressees=tuple(sorted(links[(iri, _QG + "addressee")])),
+                about=tuple(sorted(links[(iri, _S + "about")])),
+            )
+        )
+    # Article, then position in it: the order a reader meets them.
+    return sorted(quotes, key=lambda q: (q.article, q.start is None, q.start or 0, q.end or 0, q.iri))
+
+
+def _entities(store: QuoteStore) -> dict[str, EntityView]:
+    kinds: dict[str, set[str]] = defaultdict(set)
+    names: dict[str, set[str]] = defaultdict(set)
+    for row in _rows(store, _ENTITIES):
+        e = row["e"]
+        if e is None:
+            continue
+        kinds[e].add(_KIND_ORDER[row["kind"] or ""])
+        if row["name"]:
+            names[e].add(row["name"])
+    return {
+        e: EntityView(
+            iri=e,
+            name=pick_label(names[e]) or e.rstrip("/").rsplit("/", 1)[-1],
+            kind=min(kinds[e], key=_KIND_RANK.__getitem__),
+        )
+        for e in sorted(kinds)
+    }
+
+
+def _roles(store: QuoteStore) -> list[RoleView]:
+    roles = {
+        RoleView(person=r["p"], name=r["role"], organization=r["org"])
+        for r in _rows(store, _ROLES)
+        if r["p"] and r["role"]
+    }
+    return sorted(roles, key=lambda r: (r.person, r.name.casefold(), r.name, r.organization or ""))
+
+
+def _events(store: QuoteStore) -> list[EventView]:
+    actors: dict[str, set[str]] = defaultdict(set)
+    for row in _rows(store, _EVENT_ACTORS):
+        if row["ev"] and row["actor"]:
+            actors[row["ev"]].add(row["actor"])
+    events = [
+        EventView(
+            iri=iri,
+            article=_first(v["a"]) or "",
+            name=_first(v["name"]) or iri.rsplit("/", 1)[-1],
+            time_text=_first(v["time"]),
+            time_value=_first(v["stamp"]) or _first(v["startDate"]),
+            actors=tuple(sorted(actors[iri])),
+        )
+        for iri, v in _collect(_rows(store, _EVENTS), "ev").items()
+    ]
+    return sorted(events, key=lambda e: (e.article, e.iri))

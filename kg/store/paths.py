@@ -1,0 +1,52 @@
+"""Checks made before RocksDB opens a store path, so the usual mistakes read as one clear line."""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import os
+from pathlib import Path
+
+from kg.errors import StoreError
+
+
+def check_path(path: Path, read_only: bool) -> None:
+    """Turn the usual mistakes into one clear line before RocksDB reports them obscurely."""
+    if path.exists() and not path.is_dir():
+        raise StoreError(f"store path {path} is a regular file, not a store directory")
+    if path.is_dir():
+        entries = set(os.listdir(path))
+        if entries and "CURRENT" not in entries:
+            # Never let RocksDB scatter its files through an unrelated directory.
+            raise StoreError(f"{path} exists but is not a quotegraph store (no RocksDB files in it)")
+        if not entries and read_only:
+            raise StoreError(f"no store at {path} (run `kg build` first)")
+        if not read_only and not os.access(path, os.W_OK | os.X_OK):
+            raise StoreError(f"store {path} is not writable (permission denied)")
+        return
+    if read_only:
+        raise StoreError(f"no store at {path} (run `kg build` first)")
+    parent = path.absolute().parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise StoreError(f"cannot create store {path}: {err.strerror or err}") from None
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise StoreError(f"cannot create store {path}: directory {parent} is not writable")
+
+
+def is_locked(path: Path) -> bool:
+    """Whether another process holds RocksDB's write lock (a POSIX record lock on PATH/LOCK)."""
+    try:
+        fd = os.open(path / "LOCK", os.O_RDWR)
+    except OSError:
+        return False  # no LOCK file (or unreadable): nothing to conflict with
+    try:
+        fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError as err:
+        return err.errno in (errno.EACCES, errno.EAGAIN)
+    else:
+        fcntl.lockf(fd, fcntl.LOCK_UN)
+        return False
+    finally:
+        os.close(fd)
