@@ -183,3 +183,21 @@ def test_interrupting_attribution(nlp):
 def test_empty_and_quote_free_text(nlp):
     assert run(nlp, "The weather was fine.").quotations == []
     assert run(nlp, "“").quotations == []
+
+
+def test_single_quotes_in_british_style(nlp):
+    analysis = run(nlp, "‘We have been let down by the council,’ said Margaret Hughes, a resident.")
+    assert [q.content for q in analysis.quotations] == ["We have been let down by the council,"]
+    assert speaker_name(analysis) == "Margaret Hughes"
+
+
+def test_apostrophes_are_not_single_quotes(nlp):
+    analysis = run(nlp, "The Parkers’ house and the twins’ school were closed, officials said.")
+    assert [q.type for q in analysis.quotations] == ["indirect"]
+
+
+def test_a_written_medium_gives_way_to_its_author(nlp):
+    analysis = run(nlp, "Rents rose by 9 percent last year, according to a report from the Housing Council.")
+    quote = analysis.quotations[0]
+    assert speaker_name(analysis) == "Housing Council"
+    assert quote.channel == "report"

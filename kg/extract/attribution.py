@@ -16,6 +16,7 @@ from kg.extract.lexicon import (
     MODAL_HYPOTHETICAL,
     NEEDS_QUOTE,
     NON_FACTUAL_GOVERNORS,
+    ORG_NOUNS,
     PHRASAL_REPORTING,
     READ_MEDIA,
     REPORTING_VERBS,
@@ -80,7 +81,13 @@ def is_factual(cue: Token) -> bool:
 
 
 def speaker_head(cue: Cue) -> Token | None:
-    """The head token of the speaker phrase, following the parse."""
+    """The head token of the speaker phrase, following the parse.  A written medium standing in
+    for its author ("the statement said", "according to a report by X") gives way to the author."""
+    head = _speaker_or_medium(cue)
+    return medium_owner(head) if head is not None else None
+
+
+def _speaker_or_medium(cue: Cue) -> Token | None:
     token = cue.token
     if cue.lemma == "according to":
         for to in token.children:
@@ -92,8 +99,7 @@ def speaker_head(cue: Cue) -> Token | None:
     if cue.lemma == "read":
         medium = next((c for c in token.children if c.lemma_.lower() in READ_MEDIA), None)
         if medium is not None:
-            owner = next((c for c in medium.children if c.dep_ in {"poss", "compound"}), None)
-            return owner or medium
+            return medium
     if any(c.dep_ == "auxpass" for c in token.children):
         # Passive ("has been described as … by the department"): the agent speaks, if named.
         agent = passive_agent(token)
@@ -106,10 +112,6 @@ def speaker_head(cue: Cue) -> Token | None:
         subject = subjects[0]
         if subject.lower_ in RELATIVE_PRONOUNS and token.dep_ == "relcl":
             return token.head
-        if subject.lemma_.lower() in READ_MEDIA | {"statement", "report", "release"}:
-            owner = next((c for c in subject.children if c.dep_ in {"poss", "compound"}), None)
-            if owner is not None:
-                return owner
         return subject
     # "…, saying …" / "… and added …": the subject belongs to the governing verb.
     if token.dep_ == "acl" and token.head.pos_ in {"NOUN", "PROPN"} and token.head.lemma_.lower() not in READ_MEDIA:
@@ -120,6 +122,30 @@ def speaker_head(cue: Cue) -> Token | None:
         if subjects:
             return subjects[0]
     return None
+
+
+def is_medium(token: Token) -> bool:
+    return token.lemma_.lower() in READ_MEDIA | CHANNEL_NOUNS and token.pos_ == "NOUN"
+
+
+def medium_owner(head: Token) -> Token:
+    """`Operation Inherent Resolve's statement` → Resolve; `a statement from the ministry` →
+    ministry; `the coalition statement` → coalition.  Anything else is its own speaker."""
+    if not is_medium(head):
+        return head
+    for child in head.children:
+        if child.dep_ == "poss" and child.pos_ in {"PROPN", "NOUN"}:
+            return child
+    for child in head.children:
+        if child.dep_ == "prep" and child.lower_ in {"from", "by", "of"}:
+            objects = [c for c in child.children if c.dep_ == "pobj" and c.pos_ in {"PROPN", "NOUN"}]
+            if objects:
+                return objects[0]
+    for child in head.children:
+        # "the coalition statement", "the Kremlin statement" — but "news reports" has no author.
+        if child.dep_ == "compound" and (child.pos_ == "PROPN" or child.lemma_.lower() in ORG_NOUNS):
+            return child
+    return head
 
 
 def passive_agent(token: Token) -> Token | None:
@@ -200,4 +226,7 @@ def cue_channel(cue: Cue) -> str | None:
             tokens.append(child)
     if cue.lemma == "tweet":
         return "tweet"
+    medium = _speaker_or_medium(cue)
+    if medium is not None and is_medium(medium):
+        tokens.insert(0, medium)
     return channel_of(tokens)

@@ -61,12 +61,37 @@ def find_quoted_spans(text: str, paras: list[tuple[int, int]]) -> list[QuotedSpa
             elif ch in OPENING_MARKS and not open_is_straight:
                 # A new opening mark before a close: the earlier mark was stray; restart here.
                 open_at, continues = i, False
+        if open_at is None and not _has_double_marks(text, p_start, p_end):
+            spans.extend(_single_quoted(text, p_start, p_end, index))
         previous_left_open = False
         if open_at is not None:
             inner_end = _rstrip_pos(text, open_at + 1, p_end)
             if inner_end > open_at + 1:
                 spans.append(QuotedSpan(open_at, inner_end, open_at + 1, inner_end, index, False, continues))
                 previous_left_open = True
+    return spans
+
+
+def _has_double_marks(text: str, start: int, end: int) -> bool:
+    return any(ch in OPENING_MARKS or ch in CLOSING_MARKS or ch == STRAIGHT_MARK for ch in text[start:end])
+
+
+def _single_quoted(text: str, start: int, end: int, index: int) -> list[QuotedSpan]:
+    """British style ‘…’ quotes, in a paragraph without double marks.  ’ doubles as the
+    apostrophe, so an opener must start a word and a closer must end one and be followed by a
+    space, punctuation or the paragraph end; a span needs two words to count."""
+    spans: list[QuotedSpan] = []
+    open_at: int | None = None
+    for i in range(start, end):
+        ch = text[i]
+        if ch == "‘" and (i == start or text[i - 1].isspace() or text[i - 1] in "([—–-"):
+            open_at = i
+        elif ch == "’" and open_at is not None and not text[i - 1].isspace():
+            after = text[i + 1] if i + 1 < end else " "
+            if after.isspace() or after in ".,;:!?)—–-":
+                if len(text[open_at + 1 : i].split()) >= 2:
+                    spans.append(QuotedSpan(open_at, i + 1, open_at + 1, i, index, True, False))
+                open_at = None
     return spans
 
 

@@ -358,10 +358,11 @@ class ArticleQuotes:
         content: tuple[int, int],
         head: Token | None = None,
     ) -> None:
-        head = head or speaker_head(cue)
-        r_start, r_end = region
-        if head is not None and not (r_start <= head.idx < r_end) or head is not None and content[0] <= head.idx < content[1]:
-            head = None
+        if head is None:  # a head passed in was already checked by the caller
+            head = speaker_head(cue)
+            r_start, r_end = region
+            if head is not None and (not r_start <= head.idx < r_end or content[0] <= head.idx < content[1]):
+                head = None
         if head is None:
             head = self._adjacent_speaker(cue, region, content)
         if head is not None:

@@ -58,9 +58,18 @@ def _extract(batch: list[Article]) -> list[ArticleResult]:
 
 
 def pool_context() -> multiprocessing.context.BaseContext:
-    """forkserver where available (workers start from a clean server process), else spawn."""
-    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-    return multiprocessing.get_context(method)
+    """forkserver where available, else spawn.
+
+    The fork server is a clean process (no store, no threads) that imports spaCy, rdflib and
+    kg once; each worker forks from it and only has to load the model, instead of paying the
+    imports again as a spawned worker would.  (The preload applies when this process starts
+    its fork server, i.e. on the first pool.)
+    """
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(["__main__", "kg.parallel.results"])
+    return ctx
 
 
 def build_local(

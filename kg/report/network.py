@@ -27,8 +27,13 @@ _RELATIONS: dict[str, tuple[str, str]] = {
     "member": ("member of", "dash"),
     "told": ("addressed", "dot"),
 }
-_SYMBOLS = {"Person": "circle", "Organization": "square", "Group": "diamond", "Place": "triangle-up",
-            "Thing": "x"}
+_SYMBOLS = {
+    "Person": "circle",
+    "Organization": "square",
+    "Group": "diamond",
+    "Place": "triangle-up",
+    "Thing": "x",
+}
 
 
 @dataclass(frozen=True)
@@ -55,12 +60,15 @@ def speaker_network(data: ReportData) -> Network:
     graph = nx.Graph(graph.subgraph(keep))
     pos = _layout(graph)
     kept_edges = {k: w for k, w in edges.items() if k[0] in pos and k[1] in pos}
-    fig = go.Figure(data=[*_edge_traces(kept_edges, pos), *_node_traces(data, graph, pos, quotes, kept_edges)])
+    fig = go.Figure(
+        data=[*_edge_traces(kept_edges, pos), *_node_traces(data, graph, pos, quotes, kept_edges)]
+    )
+    xrange, yrange, height = _frame(pos)
     fig.update_layout(
-        height=640,
+        height=height,
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
-        xaxis={"visible": False},
-        yaxis={"visible": False, "scaleanchor": "x"},
+        xaxis={"visible": False, "range": xrange},
+        yaxis={"visible": False, "scaleanchor": "x", "range": yrange},
         legend={"orientation": "h", "y": 1.04, "x": 0},
         dragmode="pan",
         hovermode="closest",
@@ -98,29 +106,91 @@ def _most_connected(graph: nx.Graph, quotes: Counter[str]) -> list[str]:
 
 
 def _layout(graph: nx.Graph) -> dict[str, tuple[float, float]]:
-    """Seeded force layout over nodes added in sorted order: the same graph gives the same picture.
-    Coordinates are rounded so float noise cannot change the bytes of the report."""
-    ordered = nx.Graph()
-    ordered.add_nodes_from(sorted(graph.nodes))
-    ordered.add_edges_from(sorted((min(u, v), max(u, v), d) for u, v, d in graph.edges(data=True)))
-    k = 1.2 / math.sqrt(max(len(ordered), 1))  # a little looser than the default: room for labels
-    pos = nx.spring_layout(ordered, k=k, seed=7, iterations=200, method="force")
-    return {n: (round(float(x), 4), round(float(y), 4)) for n, (x, y) in sorted(pos.items())}
+    """Lay out each connected component on its own, then pack the components in rows.
+
+    One force layout over the whole graph flings the many unconnected speakers to a ring and
+    crushes the connected ones in the middle; packing keeps every group readable.  Seeded
+    layouts over sorted nodes make the same graph give the same picture, and coordinates are
+    rounded so float noise cannot change the bytes of the report.
+    """
+    components = sorted((sorted(c) for c in nx.connected_components(graph)), key=lambda c: (-len(c), c))
+    placed: list[tuple[list[str], dict[str, tuple[float, float]], float]] = []
+    for nodes in components:
+        # Room grows with the component's area; a lone speaker needs only room for its label.
+        side = 2.4 if len(nodes) == 1 else 1.2 + 1.4 * math.sqrt(len(nodes))
+        placed.append((nodes, _component_layout(graph, nodes), side))
+    # Rows about as wide as the chart is wide (≈ 1.7 × its height) keep the picture filled.
+    row_width = math.sqrt(sum(side * side for _, _, side in placed) * 1.7)
+    rows: list[list[tuple[list[str], dict[str, tuple[float, float]], float]]] = [[]]
+    width = 0.0
+    for item in placed:
+        if rows[-1] and width + item[2] > row_width:
+            rows.append([])
+            width = 0.0
+        rows[-1].append(item)
+        width += item[2]
+    pos: dict[str, tuple[float, float]] = {}
+    y = 0.0
+    for row in rows:
+        height = max(side for _, _, side in row)
+        x = 0.0
+        for nodes, local, side in row:
+            cx, cy = x + side / 2, y - height / 2  # centred in its row
+            for n in nodes:
+                lx, ly = local[n]
+                pos[n] = (round(cx + lx * side * 0.42, 4), round(cy + ly * side * 0.42, 4))
+            x += side
+        y -= height
+    return dict(sorted(pos.items()))
 
 
-def _edge_traces(edges: dict[tuple[str, str, str], int], pos: dict[str, tuple[float, float]]) -> list[go.Scatter]:
+def _frame(pos: dict[str, tuple[float, float]]) -> tuple[list[float], list[float], int]:
+    """Axis ranges and chart height that fit the layout: a small network stays small instead of
+    being blown up to fill the chart."""
+    xs = [x for x, _ in pos.values()]
+    ys = [y for _, y in pos.values()]
+    pad = 1.2  # room for labels around the outermost nodes
+    x_span = max(max(xs) - min(xs) + 2 * pad, 14.0)
+    y_span = max(ys) - min(ys) + 2 * pad
+    x_mid, y_mid = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
+    xrange = [round(x_mid - x_span / 2, 4), round(x_mid + x_span / 2, 4)]
+    yrange = [round(y_mid - y_span / 2, 4), round(y_mid + y_span / 2, 4)]
+    pixels_per_unit = 1060 / x_span  # the chart is about 1060 px wide in the page
+    height = min(max(round(y_span * pixels_per_unit) + 70, 320), 900)
+    return xrange, yrange, height
+
+
+def _component_layout(graph: nx.Graph, nodes: list[str]) -> dict[str, tuple[float, float]]:
+    """Positions in [-1, 1]² for one connected component (weights ignored: a pair quoted often
+    should not collapse onto one point)."""
+    if len(nodes) == 1:
+        return {nodes[0]: (0.0, 0.0)}
+    sub = nx.Graph()
+    sub.add_nodes_from(nodes)
+    sub.add_edges_from(sorted((min(u, v), max(u, v)) for u, v in graph.subgraph(nodes).edges))
+    pos = nx.spring_layout(sub, seed=7, iterations=100, weight=None, method="force")
+    return {n: (float(x), float(y)) for n, (x, y) in pos.items()}
+
+
+def _edge_traces(
+    edges: dict[tuple[str, str, str], int], pos: dict[str, tuple[float, float]]
+) -> list[go.Scatter]:
     traces = []
     for rel, (label, dash) in _RELATIONS.items():
         xs: list[float | None] = []
         ys: list[float | None] = []
-        for (u, v, r) in sorted(edges):
+        for u, v, r in sorted(edges):
             if r == rel:
                 xs += [pos[u][0], pos[v][0], None]
                 ys += [pos[u][1], pos[v][1], None]
         if xs:
             traces.append(
                 go.Scatter(
-                    x=xs, y=ys, mode="lines", name=label, hoverinfo="skip",
+                    x=xs,
+                    y=ys,
+                    mode="lines",
+                    name=label,
+                    hoverinfo="skip",
                     line={"width": 1, "color": "#9ca3af", "dash": dash},
                 )
             )
@@ -136,8 +206,9 @@ def _node_traces(
 ) -> list[go.Scatter]:
     """One trace per entity kind, so the legend can hide or show a kind."""
     links: dict[str, list[str]] = defaultdict(list)
-    for (u, v, rel) in sorted(edges):
+    for u, v, rel in sorted(edges):
         links[u].append(f"{_RELATIONS[rel][0]} {data.entity_name(v)}")
+    labels = _label_positions(graph, pos)
     by_kind: dict[str, list[str]] = defaultdict(list)
     for n in sorted(graph.nodes):
         by_kind[data.entity_kind(n)].append(n)
@@ -155,7 +226,7 @@ def _node_traces(
                 name=kind,
                 # Only speakers are labelled: the entities they mention would bury the picture.
                 text=[data.entity_name(n) if quotes.get(n) else "" for n in nodes],
-                textposition="top center",
+                textposition=[labels[n] for n in nodes],
                 textfont={"size": 10},
                 hovertext=[_hover(data, n, quotes.get(n, 0), links.get(n, [])) for n in nodes],
                 hoverinfo="text",
@@ -163,12 +234,25 @@ def _node_traces(
                 marker={
                     "symbol": symbol,
                     "size": [10 + 4 * math.sqrt(quotes[n]) if quotes.get(n) else 8 for n in nodes],
-                    "color": [c.solid if quotes.get(n) else c.tint for n, c in zip(nodes, colours, strict=True)],
+                    "color": [
+                        c.solid if quotes.get(n) else c.tint for n, c in zip(nodes, colours, strict=True)
+                    ],
                     "line": {"width": 1, "color": [c.solid for c in colours]},
                 },
             )
         )
     return traces
+
+
+def _label_positions(graph: nx.Graph, pos: dict[str, tuple[float, float]]) -> dict[str, str]:
+    """Labels go above nodes; lone speakers sit side by side in rows, so every other one has its
+    label below, which halves the overlap of long names."""
+    out = dict.fromkeys(graph.nodes, "top center")
+    lone = sorted((n for n in graph.nodes if graph.degree(n) == 0), key=lambda n: (-pos[n][1], pos[n][0], n))
+    for i, n in enumerate(lone):
+        if i % 2:
+            out[n] = "bottom center"
+    return out
 
 
 def _hover(data: ReportData, node: str, quotes: int, links: list[str]) -> str:
@@ -180,4 +264,3 @@ def _hover(data: ReportData, node: str, quotes: int, links: list[str]) -> str:
     if len(links) > 8:
         lines.append(f"… and {len(links) - 8} more")
     return "<br>".join(lines)
-

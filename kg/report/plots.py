@@ -17,7 +17,12 @@ def figure_html(fig: go.Figure, div_id: str) -> str:
     # An explicit template: the user's plotly default must not change the report.
     fig.update_layout(template="simple_white")
     return pio.to_html(
-        fig, config=_CONFIG, include_plotlyjs=False, full_html=False, div_id=div_id, validate=True,
+        fig,
+        config=_CONFIG,
+        include_plotlyjs=False,
+        full_html=False,
+        div_id=div_id,
+        validate=True,
         default_height=f"{fig.layout.height or 480}px",
     )
 

@@ -74,8 +74,12 @@ _EVENT_ACTORS = """
 SELECT DISTINCT ?ev ?actor WHERE { ?ev a sem:Event ; sem:hasActor ?actor }"""
 
 # When the union gives an entity several classes, the most specific speaker kind wins.
-_KIND_ORDER = {_S + "Person": "Person", _S + "Organization": "Organization", _QG + "Group": "Group",
-               _S + "Place": "Place"}
+_KIND_ORDER = {
+    _S + "Person": "Person",
+    _S + "Organization": "Organization",
+    _QG + "Group": "Group",
+    _S + "Place": "Place",
+}
 _KIND_RANK = {kind: rank for rank, kind in enumerate(_KIND_ORDER.values())}
 
 _QUOTE_TYPES = {_QG + "Direct": "direct", _QG + "Mixed": "mixed", _QG + "Indirect": "indirect"}

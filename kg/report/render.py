@@ -17,7 +17,7 @@ from kg.store import QuoteStore
 def _environment() -> Environment:
     # autoescape: every value from the store is text to show, never markup; the few trusted
     # fragments (highlighted bodies, charts) arrive as Markup.
-    return Environment(
+    env = Environment(
         loader=PackageLoader("kg.report", "templates"),
         autoescape=True,
         undefined=StrictUndefined,
@@ -25,6 +25,13 @@ def _environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.filters["counted"] = counted
+    return env
+
+
+def counted(n: int, singular: str, plural: str | None = None) -> str:
+    """`1 quotation`, `2 quotations`: the page's counts read as English."""
+    return f"{n} {singular if n == 1 else plural or singular + 's'}"
 
 
 def render_data(data: ReportData) -> str:

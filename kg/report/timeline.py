@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 import plotly.graph_objects as go
 
@@ -49,8 +50,12 @@ def parse_date(value: str | None) -> tuple[str | None, str]:
     if not m:
         return None, "none"
     year, month, day = m.groups()
-    precision = "day" if day else "month" if month else "year"
-    return f"{year}-{month or '01'}-{day or '01'}", precision
+    iso = f"{year}-{month or '01'}-{day or '01'}"
+    try:
+        date.fromisoformat(iso)  # 2024-02-30 and friends: no date rather than a wrong one
+    except ValueError:
+        return None, "none"
+    return iso, "day" if day else "month" if month else "year"
 
 
 def build_timeline(data: ReportData, anchors: dict[str, str]) -> Timeline:
@@ -70,17 +75,23 @@ def _statements(data: ReportData, anchors: dict[str, str]) -> list[TimelineItem]
     items = []
     for q in data.quotes:
         article = articles.get(q.article)
-        date, precision = parse_date(q.time_value)
+        day, precision = parse_date(q.time_value)
         source = "time of the statement"
-        if date is None and article is not None:
-            date, precision = parse_date(article.published)
+        if day is None and article is not None:
+            day, precision = parse_date(article.published)
             source = "article published"
         items.append(
             TimelineItem(
-                date=date, precision=precision, source=source, kind="statement",
+                date=day,
+                precision=precision,
+                source=source,
+                kind="statement",
                 who=data.entity_name(q.speaker) or "unknown speaker",
-                colour=speaker_colour(q.speaker).solid, text=q.text, time_text=q.time_text,
-                article=article.identifier if article else q.article, anchor=anchors.get(q.iri),
+                colour=speaker_colour(q.speaker).solid,
+                text=q.text,
+                time_text=q.time_text,
+                article=article.identifier if article else q.article,
+                anchor=anchors.get(q.iri),
             )
         )
     return items
@@ -91,17 +102,24 @@ def _events(data: ReportData) -> list[TimelineItem]:
     items = []
     for e in data.events:
         article = articles.get(e.article)
-        date, precision = parse_date(e.time_value)
+        day, precision = parse_date(e.time_value)
         source = "time of the event"
-        if date is None and article is not None:
-            date, precision = parse_date(article.published)
+        if day is None and article is not None:
+            day, precision = parse_date(article.published)
             source = "article published"
         actors = ", ".join(sorted(n for n in (data.entity_name(a) for a in e.actors) if n))
         items.append(
             TimelineItem(
-                date=date, precision=precision, source=source, kind="event", who=EVENTS_ROW,
-                colour="#374151", text=f"{e.name} ({actors})" if actors else e.name,
-                time_text=e.time_text, article=article.identifier if article else e.article, anchor=None,
+                date=day,
+                precision=precision,
+                source=source,
+                kind="event",
+                who=EVENTS_ROW,
+                colour="#374151",
+                text=f"{e.name} ({actors})" if actors else e.name,
+                time_text=e.time_text,
+                article=article.identifier if article else e.article,
+                anchor=None,
             )
         )
     return items
@@ -120,10 +138,18 @@ def _figure(items: list[TimelineItem]) -> str:
             continue
         traces.append(
             go.Scatter(
-                x=[i.date for i in chosen], y=[i.who for i in chosen], mode="markers",
-                name=f"{kind}s", marker={"symbol": symbol, "size": 11, "color": [i.colour for i in chosen],
-                                        "line": {"width": 1, "color": "#111827"}},
-                hovertext=[_hover(i) for i in chosen], hoverinfo="text",
+                x=[i.date for i in chosen],
+                y=[i.who for i in chosen],
+                mode="markers",
+                name=f"{kind}s",
+                marker={
+                    "symbol": symbol,
+                    "size": 11,
+                    "color": [i.colour for i in chosen],
+                    "line": {"width": 1, "color": "#111827"},
+                },
+                hovertext=[_hover(i) for i in chosen],
+                hoverinfo="text",
                 customdata=[i.anchor or "" for i in chosen],
             )
         )
@@ -131,13 +157,26 @@ def _figure(items: list[TimelineItem]) -> str:
     fig.update_layout(
         height=min(160 + 28 * len(rows), 900),
         margin={"l": 10, "r": 10, "t": 30, "b": 40},
-        xaxis={"type": "date", "title": None},
-        yaxis={"type": "category", "categoryorder": "array", "categoryarray": list(reversed(rows)),
-               "automargin": True},
+        xaxis={"type": "date", "title": None, "range": _date_range(items)},
+        yaxis={
+            "type": "category",
+            "categoryorder": "array",
+            "categoryarray": list(reversed(rows)),
+            "automargin": True,
+        },
         legend={"orientation": "h", "y": 1.08, "x": 0},
         hovermode="closest",
     )
     return figure_html(fig, DIV_ID)
+
+
+def _date_range(items: list[TimelineItem]) -> list[str]:
+    """The dates' span with a margin, at least a month wide: plotly would zoom a single date
+    down to milliseconds."""
+    days = [date.fromisoformat(i.date) for i in items if i.date]
+    first, last = min(days), max(days)
+    margin = max((last - first) / 20, timedelta(days=15))
+    return [(first - margin).isoformat(), (last + margin).isoformat()]
 
 
 def _hover(item: TimelineItem) -> str:
@@ -148,4 +187,3 @@ def _hover(item: TimelineItem) -> str:
         lines.append(f"time as written: {hover_escape(item.time_text)}")
     lines.append(f"article: {hover_escape(item.article)}")
     return "<br>".join(lines)
-

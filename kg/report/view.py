@@ -83,7 +83,8 @@ def summary(data: ReportData) -> Summary:
     return Summary(
         articles=len(data.articles),
         quotations=len(data.quotes),
-        by_type={t: types.get(t, 0) for t in QUOTE_TYPES} | ({"unknown": types["unknown"]} if types["unknown"] else {}),
+        by_type={t: types.get(t, 0) for t in QUOTE_TYPES}
+        | ({"unknown": types["unknown"]} if types["unknown"] else {}),
         speakers=len({q.speaker for q in data.quotes if q.speaker}),
         entities={k: kinds.get(k, 0) for k in ("Person", "Organization", "Group", "Place")},
         events=len(data.events),
@@ -123,7 +124,9 @@ def speaker_rows(data: ReportData, anchors: dict[str, str], art_anchors: dict[st
     return sorted(rows, key=lambda r: (-r.quotes, r.name.casefold(), r.name, r.iri))
 
 
-def article_sections(data: ReportData, anchors: dict[str, str], art_anchors: dict[str, str]) -> list[ArticleSection]:
+def article_sections(
+    data: ReportData, anchors: dict[str, str], art_anchors: dict[str, str]
+) -> list[ArticleSection]:
     by_article: dict[str, list[QuoteView]] = defaultdict(list)
     for q in data.quotes:
         by_article[q.article].append(q)
@@ -133,15 +136,26 @@ def article_sections(data: ReportData, anchors: dict[str, str], art_anchors: dic
         spans = [_span(data, q, anchors[q.iri]) for q in qs]
         counts = Counter(q.speaker for q in qs)
         chips = sorted(
-            (SpeakerChip(iri=s or "", name=data.entity_name(s) or "unknown speaker", colour=speaker_colour(s),
-                         quotes=n) for s, n in counts.items()),
+            (
+                SpeakerChip(
+                    iri=s or "",
+                    name=data.entity_name(s) or "unknown speaker",
+                    colour=speaker_colour(s),
+                    quotes=n,
+                )
+                for s, n in counts.items()
+            ),
             key=lambda c: (-c.quotes, c.name.casefold(), c.iri),
         )
         url = a.url if a.url and re.match(r"https?://", a.url, re.IGNORECASE) else None
         sections.append(
             ArticleSection(
-                anchor=art_anchors[a.iri], article=a, body=highlight(a.body, spans), quotes=len(qs),
-                speakers=chips, unlocated=[q for q, s in zip(qs, spans, strict=True) if not valid(s, a.body)],
+                anchor=art_anchors[a.iri],
+                article=a,
+                body=highlight(a.body, spans),
+                quotes=len(qs),
+                speakers=chips,
+                unlocated=[q for q, s in zip(qs, spans, strict=True) if not valid(s, a.body)],
                 safe_url=url,
             )
         )
@@ -175,5 +189,10 @@ def _span(data: ReportData, q: QuoteView, anchor: str) -> Span:
         "title": " · ".join(tip),
         "style": f"--qc:{colour.solid};--qt:{colour.tint}",
     }
-    return Span(start=q.start if q.start is not None else -1, end=q.end if q.end is not None else -1,
-                ident=anchor, classes=f"q q-{q.type}", attrs=attrs)
+    return Span(
+        start=q.start if q.start is not None else -1,
+        end=q.end if q.end is not None else -1,
+        ident=anchor,
+        classes=f"q q-{q.type}",
+        attrs=attrs,
+    )
