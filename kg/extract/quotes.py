@@ -117,6 +117,8 @@ class ArticleQuotes:
                 continue
             if content[0] <= ent.start_char < content[1] or self.inside_marks(ent.start_char):
                 continue
+            if not _modifies(ent.root, cue_tok) and not 0 < ent.start - cue_tok.i <= 3:
+                continue  # "who has lived there for 40 years": a date of something else
             distance = abs(ent.start - cue_tok.i)
             if best is None or distance < best[0]:
                 best = (distance, ent.text)
@@ -439,6 +441,16 @@ class ArticleQuotes:
             if ent.label_ == "PERSON" and outside_quotes and ent.text.split()[-1].lower().replace("’s", "") in surnames:
                 found = ent
         return found
+
+
+def _modifies(token: Token, verb: Token) -> bool:
+    """True when the first verb above `token` is `verb` (the date is an adjunct of the saying)."""
+    for ancestor in token.ancestors:
+        if ancestor.i == verb.i:
+            return True
+        if ancestor.pos_ in {"VERB", "AUX"}:
+            return False
+    return False
 
 
 def _within(token: Token, ancestor: Token) -> bool:

@@ -150,6 +150,12 @@ class ArticleResolver:
         lower = root.lower_
         if root.pos_ == "PRON" or lower in MALE_PRONOUNS | FEMALE_PRONOUNS | PLURAL_PRONOUNS | NEUTER_PRONOUNS:
             return self._pronoun(root, start)
+        if root.pos_ == "PROPN" or root.text.istitle():
+            # A surname the tagger or NER read as something else ("Mills" as a plural noun or an
+            # ORG) is still the person the article named in full.
+            known = self.persons.resolve(span.text, start, create=False)
+            if known is not None and len(known.words()) > len(span.text.split()):
+                return self._person_entity(known, start, end)
         org = next((e for e in self.doc.ents if e.label_ in ORG_LABELS and e.start <= root.i < e.end), None)
         if org is not None:
             return self._entity("Organization", without_article(org.text), org.start_char, org.end_char)
