@@ -54,9 +54,10 @@ class Mention:
 class Role:
     """A role a person holds according to one article ("spokesman" of "Iraqi government")."""
 
-    title: str  # job title or rank, as written ("Iraqi government spokesman")
+    title: str  # job title as written, without organisation or rank ("spokesman", "Prime Minister")
     organization: str | None = None  # the organisation the role belongs to, when stated
     evidence: str = ""  # the text the role was read from
+    rank: str | None = None  # military rank as written ("Army Colonel"), when stated
 
 
 @dataclass
@@ -87,9 +88,11 @@ class Quotation:
     addressee_text: str | None = None
     channel: str | None = None  # "tweet", "statement", "interview", …
     time_text: str | None = None  # time expression of the speech act ("On Monday")
+    time_value: str | None = None  # time_text normalised: "2018-02-05", "2017-12", "2017" (kg.resolve.timex)
     about: list[str] = field(default_factory=list)  # Entity keys mentioned inside the content
     sentence_start: int = 0  # the sentence (evidence) the attribution was read from
     sentence_end: int = 0
+    events: list[str] = field(default_factory=list)  # Event.keys reported inside the content
 
 
 @dataclass
@@ -105,6 +108,7 @@ class Event:
     time_value: str | None = None  # normalised ISO date / year / interval when resolvable
     place: str | None = None  # Entity key
     participants: list[str] = field(default_factory=list)  # Entity keys
+    trigger_start: int | None = None  # character offset of the trigger word (links quotations to events)
 
 
 @dataclass

@@ -36,11 +36,13 @@ class EngineChoice(str, Enum):
 
 
 class RateColumn(ProgressColumn):
-    """Articles per second (rich's speed columns are for bytes)."""
+    """Articles per second since the start (rich's speed columns are for bytes, and its windowed
+    speed jumps when a pool or a Dask partition hands back many articles at once)."""
 
     def render(self, task: Task) -> Text:
-        speed = task.finished_speed or task.speed
-        return Text(f"{speed:.1f} art/s" if speed else "– art/s", style="progress.data.speed")
+        elapsed = task.elapsed or 0.0
+        rate = task.completed / elapsed if elapsed > 0 and task.completed else None
+        return Text(f"{rate:.1f} art/s" if rate else "– art/s", style="progress.data.speed")
 
 
 @app.command("build")

@@ -122,9 +122,11 @@ def build_dask(
     load: bool = True,
     force: bool = False,
     partition_size: int = 200,
-    connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
+    connect_timeout: float | None = None,
 ) -> None:
     from kg.pipeline import is_unchanged
+
+    connect_timeout = DEFAULT_CONNECT_TIMEOUT if connect_timeout is None else connect_timeout
 
     shard_dir = shard_dir.absolute()  # workers may run elsewhere: never send a relative path
     try:

@@ -21,9 +21,10 @@ __all__ = ["render_data", "render_report", "write_report"]
 def write_report(store_path: str | os.PathLike[str], out: str | os.PathLike[str]) -> Path:
     """Render the store at `store_path` into the file `out` (written whole, then renamed, so a
     failed run never leaves half a report)."""
+    target = Path(out)
+    _check_target(target)  # before the rendering work, not after
     with QuoteStore.open(store_path, read_only=True) as store:
         page = render_report(store)
-    target = Path(out)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
@@ -38,3 +39,11 @@ def write_report(store_path: str | os.PathLike[str], out: str | os.PathLike[str]
     except OSError as err:
         raise KgError(f"cannot write report {target}: {err.strerror or err}") from None
     return target
+
+
+def _check_target(target: Path) -> None:
+    if target.is_dir():
+        raise KgError(f"cannot write report {target}: it is a directory")
+    for parent in target.absolute().parents:
+        if parent.exists() and not parent.is_dir():
+            raise KgError(f"cannot write report {target}: {parent} is not a directory")

@@ -15,8 +15,8 @@ from kg.report.colours import speaker_colour
 from kg.report.data import ReportData
 from kg.report.plots import figure_html, hover_escape
 
-# networkx's force layout stays on numpy below 500 nodes (above, it needs scipy); a network
-# this size is past reading anyway, so keep the most connected nodes.
+# A network this size is past reading anyway, so only the most connected nodes are drawn; the cap
+# also keeps every component under 500 nodes, where networkx's force layout would need scipy.
 MAX_NODES = 400
 
 DIV_ID = "network-plot"

@@ -22,6 +22,7 @@ from kg.extract.quotes import RawQuote
 from kg.extract.syntax import np_bounds, strip_determiner
 from kg.model import Entity, EntityKind, Mention, Role
 from kg.resolve.names import PersonCluster, PersonIndex, clean_surface, normalise_name, without_article
+from kg.resolve.roles import organisation_in, role_of_name
 
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 ORG_LABELS = frozenset({"ORG"})
@@ -89,34 +90,12 @@ class ArticleResolver:
         self.recent.sort()
 
     def _role_of(self, ent: Span) -> Role | None:
-        """Role words before the name in its noun phrase, or in an apposition next to it."""
-        root = ent.root
-        start, _ = np_bounds(root)
-        pre = [t for t in self.doc[start : ent.start] if t.dep_ != "det" and not t.is_punct]
-        if pre and any(t.lemma_.lower() in ROLE_NOUNS or t.pos_ == "NOUN" for t in pre):
-            title = self.doc[pre[0].i : ent.start].text.strip(" ,")
-            return Role(title=clean_surface(title), organization=self._org_in(self.doc[pre[0].i : ent.start]), evidence=root.sent.text)
-        for child in root.children:
-            if child.dep_ == "appos" and child.pos_ in {"NOUN", "PROPN"} and child.i > ent.end - 1:
-                phrase = self.doc[child.left_edge.i : child.right_edge.i + 1]
-                phrase = strip_determiner(phrase)
-                text = phrase.text
-                # Cut relative clauses: "vice president …, which maintains …".
-                for k, tok in enumerate(phrase):
-                    if tok.dep_ == "relcl" or (tok.is_punct and tok.text == "," and k > 0):
-                        text = phrase[:k].text
-                        break
-                return Role(title=clean_surface(text), organization=self._org_in(phrase), evidence=root.sent.text)
-        if root.dep_ == "appos" and root.head.lemma_.lower() in ROLE_NOUNS:
-            head_np = strip_determiner(self.doc[np_bounds(root.head)[0] : root.head.i + 1])
-            return Role(title=clean_surface(head_np.text), organization=self._org_in(head_np), evidence=root.sent.text)
-        return None
+        """Role words before the name in its noun phrase, or in an apposition next to it
+        (parsed into title / rank / organisation by kg.resolve.roles)."""
+        return role_of_name(ent)
 
     def _org_in(self, span: Span) -> str | None:
-        for ent in span.ents:
-            if ent.label_ in ORG_LABELS | {"GPE", "NORP"}:
-                return clean_surface(without_article(ent.text))
-        return None
+        return organisation_in(span)
 
     # ------------------------------------------------------------ resolution
     def resolve_quotes(self, quotes: list[RawQuote]) -> list[tuple[str | None, str | None, list[str]]]:

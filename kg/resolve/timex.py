@@ -70,6 +70,11 @@ def publication_date(published: str | None) -> date | None:
     return value.date() if value is not None else None
 
 
+def is_duration(text: str) -> bool:
+    """'more than three years', 'the past decade', 'the 1990s': stretches, not points in time."""
+    return bool(_DECADE.search(text) or _DURATION.search(text))
+
+
 def normalise_time(text: str | None, published: str | date | None = None, prefer: Prefer = "past") -> str | None:
     """ISO value of a time expression ("2003", "2017-12", "2018-02-05"), or None when unresolvable.
 
@@ -80,7 +85,7 @@ def normalise_time(text: str | None, published: str | date | None = None, prefer
     if text is None:
         return None
     cleaned = " ".join(text.replace("’", "'").split()).strip(" ,.;:")
-    if not cleaned or _DECADE.search(cleaned) or _DURATION.search(cleaned):
+    if not cleaned or is_duration(cleaned):
         return None
     bare = _BARE_YEAR.match(cleaned)
     if bare:  # the commonest case needs no parser

@@ -1,0 +1,155 @@
+"""Scaling of `kg build`: wall time and peak memory, one process vs a pool vs Dask.
+
+For each corpus size (synthetic JSON lines from `make_corpus.py`, seeded, cached in --dir) and
+each configuration, it runs `python -m kg build CORPUS --store FRESH --quiet --json` in a
+subprocess and measures:
+
+  wall      from starting the command to its exit (includes interpreter start and model loads)
+  art/s     articles / wall
+  peak tree the largest sum of RSS over the command and all its descendants (pool workers, the
+            fork server, Dask scheduler/nanny/workers), sampled every 0.2 s with psutil
+  peak main the command process's own peak RSS (its ru_maxrss)
+  quads     quads in the finished store (every configuration must give the same number)
+
+Nothing is asserted: the numbers depend on the machine and on what else runs on it.
+
+    .venv/bin/python benchmarks/scaling.py --sizes 1000 10000 --configs 1 2 dask:2
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import psutil
+import pyoxigraph as ox
+from make_corpus import write_corpus
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class Run:
+    articles: int
+    config: str
+    wall: float
+    peak_tree_mb: float
+    peak_main_mb: float
+    quads: int
+    quotations: int
+
+    @property
+    def rate(self) -> float:
+        return self.articles / self.wall
+
+
+def corpus(directory: Path, n: int, seed: int) -> Path:
+    path = directory / f"corpus-{n}-seed{seed}.jsonl"
+    if not path.exists():
+        tmp = path.with_suffix(".tmp")
+        with open(tmp, "w", encoding="utf-8", newline="\n") as out:
+            write_corpus(n, out, seed)
+        tmp.rename(path)
+    return path
+
+
+def config_args(config: str, shard_dir: Path) -> list[str]:
+    """"N" → --workers N (1 = the single-process build); "dask:N" → a local Dask cluster of N."""
+    if config.startswith("dask:"):
+        return ["--engine", "dask", "--workers", config[5:], "--shards", str(shard_dir)]
+    return ["--workers", config]
+
+
+class TreeSampler(threading.Thread):
+    """Peak of the summed RSS of a process and its descendants."""
+
+    def __init__(self, pid: int, interval: float = 0.2) -> None:
+        super().__init__(daemon=True)
+        self.proc = psutil.Process(pid)
+        self.interval = interval
+        self.peak = 0
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while not self.done.is_set():
+            total = 0
+            try:
+                procs = [self.proc, *self.proc.children(recursive=True)]
+            except psutil.NoSuchProcess:
+                return
+            for p in procs:
+                with contextlib.suppress(psutil.NoSuchProcess):
+                    total += p.memory_info().rss
+            self.peak = max(self.peak, total)
+            self.done.wait(self.interval)
+
+
+def run_build(corpus_path: Path, n: int, config: str, work: Path) -> Run:
+    store = work / f"kg-{n}-{config.replace(':', '')}.db"
+    cmd = [sys.executable, "-m", "kg", "build", str(corpus_path), "--store", str(store), "--quiet", "--json",
+           *config_args(config, work / f"shards-{n}")]
+    start = time.perf_counter()
+    proc = psutil.Popen(cmd, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    sampler = TreeSampler(proc.pid)
+    sampler.start()
+    # wait4 gives this child's own peak RSS (ru_maxrss, KiB on Linux) without racing other children.
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    sampler.done.set()
+    sampler.join()
+    out, err = proc.stdout.read(), proc.stderr.read()  # type: ignore[union-attr]
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{err}")
+    summary = json.loads(out)
+    quads = len(ox.Store.read_only(str(store)))  # plain pyoxigraph: this process never imports kg
+    return Run(n, config, wall, sampler.peak / 2**20, usage.ru_maxrss / 1024, quads, int(summary["quotations"]))
+
+
+def table(runs: list[Run]) -> str:
+    rows = ["| articles | config | wall s | art/s | speed-up | peak tree MB | peak main MB | quads | quotations |",
+            "|--:|---|--:|--:|--:|--:|--:|--:|--:|"]
+    base: dict[int, float] = {}
+    for r in runs:
+        base.setdefault(r.articles, r.wall)
+        rows.append(f"| {r.articles:,} | {r.config} | {r.wall:.1f} | {r.rate:.1f} | {base[r.articles] / r.wall:.2f}× "
+                    f"| {r.peak_tree_mb:,.0f} | {r.peak_main_mb:,.0f} | {r.quads:,} | {r.quotations:,} |")
+    return "\n".join(rows)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--configs", nargs="+", default=["1", "2"],
+                        help='"N" = --workers N (1 = single process), "dask:N" = --engine dask --workers N')
+    parser.add_argument("--dir", type=Path, default=None, help="where corpora are cached (default: a temp dir)")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args(argv)
+    print(f"{os.cpu_count()} CPUs; load average {os.getloadavg()[0]:.2f} at start", file=sys.stderr)
+    runs: list[Run] = []
+    with tempfile.TemporaryDirectory(prefix="kg-scaling-") as tmp:
+        work = Path(tmp)
+        corpora = args.dir or work
+        corpora.mkdir(parents=True, exist_ok=True)
+        for n in args.sizes:
+            path = corpus(corpora, n, args.seed)
+            for config in args.configs:
+                run = run_build(path, n, config, work)
+                print(f"  {n} articles, config {config}: {run.wall:.1f} s, {run.rate:.1f} art/s, "
+                      f"peak tree {run.peak_tree_mb:.0f} MB, load avg {os.getloadavg()[0]:.2f}", file=sys.stderr)
+                runs.append(run)
+    print(table(runs))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,76 @@
+"""One Article → its Analysis: parse, find quotations, resolve speakers (and what hangs off them)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from kg.extract.events import extract_events, link_quotations
+from kg.extract.nlp import load_nlp
+from kg.extract.quotes import RawQuote, find_quotes
+from kg.model import Analysis, Article, Mention, Quotation
+from kg.resolve.aliases import merge_aliases
+from kg.resolve.speakers import ArticleResolver
+from kg.resolve.timex import normalise_time
+
+
+def analyse(article: Article, nlp: Language | None = None) -> Analysis:
+    nlp = nlp or load_nlp()
+    return analysis_from_doc(article, nlp(article.text))
+
+
+def analyse_many(articles: Iterable[Article], nlp: Language | None = None, batch_size: int = 16) -> Iterator[Analysis]:
+    """Streams analyses; spaCy batches the parsing (`nlp.pipe`)."""
+    nlp = nlp or load_nlp()
+    pairs = ((a.text, a) for a in articles)
+    for doc, article in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
+        yield analysis_from_doc(article, doc)
+
+
+def analysis_from_doc(article: Article, doc: Doc) -> Analysis:
+    raw_quotes = find_quotes(doc)
+    resolver = ArticleResolver(doc)
+    resolved = resolver.resolve_quotes(raw_quotes)
+    quotations = [
+        _quotation(article.text, raw, speaker, addressee, about)
+        for raw, (speaker, addressee, about) in zip(raw_quotes, resolved, strict=True)
+    ]
+    analysis = Analysis(article=article, quotations=quotations, entities=resolver.entities)
+    _knowledge(analysis, doc, resolver)
+    return analysis
+
+
+def _knowledge(analysis: Analysis, doc: Doc, resolver: ArticleResolver) -> None:
+    """What surrounds the quotes: events, normalised times, organisation aliases (same Doc, no
+    second spaCy pass).  Aliases go last: merging rewrites the keys events and quotations hold."""
+    article = analysis.article
+    analysis.events = extract_events(doc, resolver, article, analysis.quotations)
+    link_quotations(analysis.quotations, analysis.events)
+    for q in analysis.quotations:
+        q.time_value = normalise_time(q.time_text, article.published, "past")
+    merge_aliases(analysis, doc)
+
+
+def _quotation(text: str, raw: RawQuote, speaker: str | None, addressee: str | None, about: list[str]) -> Quotation:
+    mention = None
+    if raw.speaker is not None:
+        mention = Mention(raw.speaker.text, raw.speaker.start_char, raw.speaker.end_char)
+    return Quotation(
+        content=text[raw.start : raw.end],
+        start=raw.start,
+        end=raw.end,
+        type=raw.type,  # type: ignore[arg-type]
+        cue=raw.cue.text if raw.cue else None,
+        cue_lemma=raw.cue.lemma if raw.cue else None,
+        speaker_mention=mention,
+        speaker=speaker,
+        addressee=addressee,
+        addressee_text=raw.addressee.text if raw.addressee is not None else None,
+        channel=raw.channel,
+        time_text=raw.time_text,
+        about=[k for k in about if k != speaker],
+        sentence_start=raw.sentence[0],
+        sentence_end=raw.sentence[1],
+    )
