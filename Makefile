@@ -23,6 +23,7 @@ demo: $(STAMP)
 	$(KG) export --store exports/demo.db --format turtle -o exports/iraq-troops.ttl
 	$(KG) export --store exports/demo.db --format graphml -o exports/iraq-troops.graphml
 	$(KG) validate --store exports/demo.db
+	$(KG) report --store exports/demo.db -o exports/report.html
 	$(KG) quotes --store exports/demo.db
 	rm -rf exports/demo.db
 

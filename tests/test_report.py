@@ -231,11 +231,33 @@ def test_same_store_same_bytes(sample_store_path: Path, sample_report: Path, tmp
     assert again.read_bytes() == sample_report.read_bytes()
 
 
-def test_undated_store_lists_time_expressions(sample_report: Path) -> None:
+def test_timeline_follows_the_store(sample_report: Path, sample_store_path: Path) -> None:
     doc = parse(sample_report)
     container = doc.get_element_by_id("timeline-container")
-    assert "empty" in container.get("class")  # the sample has no dates: no chart, a message
-    assert "Last December" in doc.get_element_by_id("undated-table").text_content()
+    dated = store_rows(
+        sample_store_path,
+        """SELECT DISTINCT ?x WHERE {
+             { ?x qg:timeValue ?d } UNION { ?x sem:hasTimeStamp ?d } UNION { ?x schema:startDate ?d }
+             UNION { ?x a schema:Quotation ; schema:isPartOf/schema:datePublished ?d }
+             UNION { ?x a sem:Event ; prov:wasDerivedFrom/schema:datePublished ?d } }""",
+    )
+    if dated:
+        assert container.xpath(".//div[@id='timeline-plot']")
+        script = "".join(s.text or "" for s in container.xpath(".//script"))
+        assert script.count(r"\u003cb\u003e") >= len(dated)  # one hover label per dated item
+    else:
+        assert "empty" in container.get("class")  # no chart, a message
+    undated = store_rows(
+        sample_store_path,
+        """SELECT DISTINCT ?t WHERE {
+             ?x qg:timeText ?t . { ?x a schema:Quotation } UNION { ?x a sem:Event }
+             FILTER NOT EXISTS { ?x qg:timeValue|sem:hasTimeStamp|schema:startDate ?d }
+             FILTER NOT EXISTS { ?x (schema:isPartOf|prov:wasDerivedFrom)/schema:datePublished ?p } }""",
+    )
+    assert undated  # the sample has "Last December" and friends
+    table = doc.get_element_by_id("undated-table").text_content()
+    for row in undated:
+        assert row["t"] in table
 
 
 # ---------------------------------------------------------------------- hostile and edge cases

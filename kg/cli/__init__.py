@@ -1,12 +1,20 @@
 """The `kg` command line: a thin Typer shell over the library API.
 
-Each sub-module registers its commands on `app`; user-facing errors (KgError) become one line on
-stderr and a non-zero exit, never a stack trace.
+Each sub-module registers its commands on `app`.  `main()` is the only place failures become
+exit codes: user-facing errors (KgError) and unexpected exceptions alike end as one line on
+stderr and a non-zero exit, never a stack trace (set KG_DEBUG=1 to see one), and Ctrl-C ends
+any command with exit 130.
 """
 
 from __future__ import annotations
 
+import os
+import signal
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import FrameType
 
 import typer
 
@@ -20,13 +28,96 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-# Command modules register themselves on import (kept after `app` on purpose).
-from kg.cli import commands  # noqa: E402,F401
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, what shells report for a Ctrl-C'd command
+
+# Command modules register themselves on import (kept after `app` on purpose).  Importing them
+# loads spaCy, which takes seconds: a Ctrl-C then is an interrupt too, not a traceback.
+try:
+    from kg.cli import commands  # noqa: E402,F401
+except KeyboardInterrupt:
+    sys.exit(EXIT_INTERRUPTED)
+
+# How long the main thread gets to react to Ctrl-C before the process exits anyway.
+INTERRUPT_GRACE = 2.0
 
 
 def main() -> None:
     try:
-        app()
+        with _exit_promptly_on_interrupt():
+            app()
     except KgError as err:
-        print(f"kg: error: {err}", file=sys.stderr)
-        sys.exit(err.exit_code)
+        _fail(str(err), err.exit_code)
+    except KeyboardInterrupt:
+        # Typer turns a Ctrl-C inside a command into exit 130 itself; this catches one that
+        # lands outside it (while the command line is parsed), again without a traceback.
+        sys.exit(EXIT_INTERRUPTED)
+    except Exception as err:  # a bug, or a library error no stage mapped to a KgError
+        if _debug():
+            raise
+        detail = f": {_one_line(str(err))}" if str(err).strip() else ""
+        _fail(f"unexpected {type(err).__name__}{detail} (set KG_DEBUG=1 for the traceback)", 1)
+
+
+def _fail(message: str, code: int) -> None:
+    # Messages are written as one line; a wrapped library message must not break that.
+    print(f"kg: error: {_one_line(message)}", file=sys.stderr)
+    sys.exit(code)
+
+
+def _one_line(text: str, limit: int = 500) -> str:
+    if "\n" in text or "\r" in text:
+        text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _debug() -> bool:
+    return os.environ.get("KG_DEBUG", "").strip() not in ("", "0")
+
+
+@contextmanager
+def _exit_promptly_on_interrupt(grace: float = INTERRUPT_GRACE) -> Iterator[None]:
+    """Make Ctrl-C end `kg` within `grace` seconds whatever it is doing.
+
+    Python raises KeyboardInterrupt only when the main thread next runs Python code, and a long
+    SPARQL evaluation (or any other native call) does not return until it is done — minutes for
+    a pathological `kg query`, during which Ctrl-C seemed ignored.  The interpreter's C-level
+    handler also writes the signal number to the wakeup fd at once, so a watcher thread hears of
+    it; if our Python-level handler has not run within `grace` (the main thread is stuck in
+    native code) the watcher exits with 130.  That is as safe as kill -9, which the store is built
+    for: each article is written in one transaction.  Everything is restored on the way out, so
+    calling main() in-process (tests) leaves the caller's signal setup as it was.
+    """
+    if (
+        threading.current_thread() is not threading.main_thread()  # signals are the main thread's
+        or signal.getsignal(signal.SIGINT) is not signal.default_int_handler  # ignored, or not ours
+    ):
+        yield
+        return
+    handled = threading.Event()
+
+    def on_sigint(signum: int, frame: FrameType | None) -> None:
+        handled.set()
+        raise KeyboardInterrupt  # exactly what the default handler does
+
+    read_fd, write_fd = os.pipe()
+    os.set_blocking(write_fd, False)  # set_wakeup_fd requires it
+    previous_fd = signal.set_wakeup_fd(write_fd, warn_on_full_buffer=False)
+
+    def watch() -> None:
+        while data := os.read(read_fd, 64):  # b"" once the write end is closed on the way out
+            if signal.SIGINT not in data:  # other signals with Python handlers also write here
+                continue
+            if handled.wait(grace):
+                handled.clear()  # Python saw it: the usual unwinding runs; watch for the next one
+                continue
+            os._exit(EXIT_INTERRUPTED)
+        os.close(read_fd)
+
+    signal.signal(signal.SIGINT, on_sigint)
+    threading.Thread(target=watch, name="kg-interrupt", daemon=True).start()
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        signal.set_wakeup_fd(previous_fd)
+        os.close(write_fd)

@@ -110,6 +110,11 @@ def _speaker_or_medium(cue: Cue) -> Token | None:
     subjects = [c for c in token.children if c.dep_ in SUBJECT_DEPS and c.dep_ != "csubj"]
     if subjects:
         subject = subjects[0]
+        after = [c for c in subjects if c.i > token.i]
+        if len(subjects) > 1 and after and token.i > 0 and token.doc[token.i - 1].is_punct:
+            # ", say economists," — an inverted parenthetical: the subject after the cue speaks,
+            # the one before belongs to the interrupted clause.
+            subject = after[0]
         if subject.lower_ in RELATIVE_PRONOUNS and token.dep_ == "relcl":
             return token.head
         return subject

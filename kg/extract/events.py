@@ -33,7 +33,7 @@ from kg.extract.syntax import np_bounds
 from kg.model import Article, Event, Quotation
 from kg.resolve.names import normalise_name, without_article
 from kg.resolve.speakers import ArticleResolver
-from kg.resolve.timex import is_duration, normalise_time
+from kg.resolve.timex import is_point_in_time, normalise_time
 
 STATIVE_VERBS = frozenset(
     ["be", "have", "hold", "stand", "remain", "stay", "seem", "appear", "become", "exist", "include",
@@ -136,7 +136,7 @@ class _EventFinder:
             return None
         label = self._phrase(noun, with_of=True)
         participants = []
-        if governor is not noun:
+        if governor.i != noun.i:
             participants.append(self._key(self._subject(governor)))
         participants += [self._key(c) for c in noun.children if c.dep_ in {"poss", "compound", "amod"}]
         return self._event(noun, label, time, place, [k for k in participants if k], past)
@@ -179,7 +179,7 @@ class _EventFinder:
                 child.dep_ == "advmod" and child.ent_type_ in TIME_LABELS
             ):
                 ent = self.ent_at.get(child.i)
-            if ent is not None and ent.label_ in TIME_LABELS and not is_duration(ent.text):
+            if ent is not None and ent.label_ in TIME_LABELS and is_point_in_time(ent.text):
                 return ent
         return None
 
@@ -202,7 +202,7 @@ class _EventFinder:
                     return current.head  # "al-Abadi, who is facing …"
                 return subject
             # A coordinated verb shares the subject of its first conjunct.
-            current = current.head if current.dep_ == "conj" and current.head is not current else None
+            current = current.head if current.dep_ == "conj" and current.head.i != current.i else None
         return None
 
     def _loose_object(self, verb: Token) -> Token | None:
@@ -252,7 +252,7 @@ class _EventFinder:
 def _past(token: Token) -> bool:
     """Whether the clause of `token` is in the past tense (its verb, or the verb governing a noun)."""
     verb = token
-    while verb.pos_ not in {"VERB", "AUX"} and verb.head is not verb:
+    while verb.pos_ not in {"VERB", "AUX"} and verb.head.i != verb.i:  # (Token objects are not unique)
         verb = verb.head
     tags = {verb.tag_, *(c.tag_ for c in verb.children if c.dep_ in {"aux", "auxpass"})}
     if "MD" in tags:

@@ -60,6 +60,7 @@ class _ArticleGraph:
             key: iris.entity_iri(entity.kind, entity.key, self.key)
             for key, entity in analysis.entities.items()
         }
+        self.event_keys: set[str] = {event.key for event in analysis.events}
 
     def build(self) -> tuple[str, Graph]:
         self._article()
@@ -148,9 +149,11 @@ class _ArticleGraph:
             self.graph.add((self.article, SCHEMA.mentions, node))
         if entity.kind == "Person":  # the contract defines roles for people only
             for role in entity.roles:
-                self._role(node, entity.key, role.title, role.organization)
+                self._role(node, entity.key, role.title, role.organization, getattr(role, "rank", None))
 
-    def _role(self, person: URIRef, person_key: str, title: str, organization: str | None) -> None:
+    def _role(
+        self, person: URIRef, person_key: str, title: str, organization: str | None, rank: str | None = None
+    ) -> None:
         if not title.strip():
             return
         role = iris.role_iri(self.key, person_key, title)
@@ -158,6 +161,7 @@ class _ArticleGraph:
         self.graph.add((role, RDF.type, SCHEMA.OrganizationRole))
         self.graph.add((role, SCHEMA.roleName, Literal(title.strip())))
         self.graph.add((role, PROV.wasDerivedFrom, self.article))
+        self._text(role, QG.rank, rank.strip() if rank else None)
         if organization and organization.strip():
             org = self._entity_ref(organization)
             if org is None or self.analysis.entities[organization].kind != "Organization":
@@ -184,12 +188,13 @@ class _ArticleGraph:
         self._add(node, QG.addressee, addressee)
         self._text(node, QG.channel, q.channel)
         self._text(node, QG.timeText, q.time_text)
-        # The model has no normalised speech time yet; use it as soon as Quotation grows one.
-        time_value: str | None = getattr(q, "time_value", None)
-        if time_value and time_value.strip():
-            g.add((node, QG.timeValue, time_value_literal(time_value)))
+        if q.time_value and q.time_value.strip():
+            g.add((node, QG.timeValue, time_value_literal(q.time_value)))
         for key in sorted(set(q.about)):
             self._add(node, SCHEMA.about, self._entity_ref(key))
+        # Events reported inside the quoted content (their trigger lies in its span).
+        for key in sorted(set(q.events) & self.event_keys):
+            g.add((node, QG.aboutEvent, iris.event_iri(self.key, key)))
         self._selector(node, q.start, q.end)
 
         act = iris.act_iri(node)

@@ -36,6 +36,8 @@ QG_TERMS: tuple[str, ...] = (
     "timeValue",
     "contentHash",
     "trigger",
+    "rank",
+    "aboutEvent",
 )
 
 QG = ClosedNamespace(QG_NS, list(QG_TERMS))

@@ -117,10 +117,14 @@ def _layout(graph: nx.Graph) -> dict[str, tuple[float, float]]:
     placed: list[tuple[list[str], dict[str, tuple[float, float]], float]] = []
     for nodes in components:
         # Room grows with the component's area; a lone speaker needs only room for its label.
-        side = 2.4 if len(nodes) == 1 else 1.2 + 1.4 * math.sqrt(len(nodes))
+        side = 2.4 if len(nodes) == 1 else 1.2 + 1.8 * math.sqrt(len(nodes))
         placed.append((nodes, _component_layout(graph, nodes), side))
-    # Rows about as wide as the chart is wide (≈ 1.7 × its height) keep the picture filled.
-    row_width = math.sqrt(sum(side * side for _, _, side in placed) * 1.7)
+    # Rows about 1.7 times as wide as the picture is tall fill the chart; never narrower than
+    # that for the largest component alone, so small ones sit beside it instead of below.
+    row_width = max(
+        math.sqrt(sum(side * side for _, _, side in placed) * 1.7),
+        1.7 * max(side for _, _, side in placed),
+    )
     rows: list[list[tuple[list[str], dict[str, tuple[float, float]], float]]] = [[]]
     width = 0.0
     for item in placed:
@@ -149,9 +153,9 @@ def _frame(pos: dict[str, tuple[float, float]]) -> tuple[list[float], list[float
     being blown up to fill the chart."""
     xs = [x for x, _ in pos.values()]
     ys = [y for _, y in pos.values()]
-    pad = 1.2  # room for labels around the outermost nodes
-    x_span = max(max(xs) - min(xs) + 2 * pad, 14.0)
-    y_span = max(ys) - min(ys) + 2 * pad
+    pad_x, pad_y = 3.2, 1.2  # room for the labels (wide, one line high) of the outermost nodes
+    x_span = max(max(xs) - min(xs) + 2 * pad_x, 14.0)
+    y_span = max(ys) - min(ys) + 2 * pad_y
     x_mid, y_mid = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
     xrange = [round(x_mid - x_span / 2, 4), round(x_mid + x_span / 2, 4)]
     yrange = [round(y_mid - y_span / 2, 4), round(y_mid + y_span / 2, 4)]

@@ -26,6 +26,12 @@ from kg.resolve.roles import organisation_in, role_of_name
 
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 ORG_LABELS = frozenset({"ORG"})
+# Definite descriptions that refer back to a named organisation ("the company said").  Not
+# "government", "military" or "police": those usually mean a country's, not the last one named.
+COMPANY_ANAPHORS = frozenset(
+    "company firm corporation retailer utility agency organization organisation chain bank airline "
+    "automaker carmaker startup insurer manufacturer group".split()
+)
 STOP_ROLE_WORDS = frozenset({"the", "a", "an", "of", "for", "at", "in", "and", "'s", "’s", ","})
 
 
@@ -76,7 +82,10 @@ class ArticleResolver:
                 continue
             self.person_spans[ent.start] = cluster
             key = self._person_entity(cluster, ent.start_char, ent.end_char)
-            self.recent.append((ent.start_char, key))
+            if ent.root.dep_ not in {"compound", "poss", "amod"}:
+                # "the Obama administration" names Obama but does not make him the topic a later
+                # "he" refers to.
+                self.recent.append((ent.start_char, key))
             role = self._role_of(ent)
             if role is not None:
                 entity = self.entities[key]
@@ -140,6 +149,12 @@ class ArticleResolver:
             return self._entity("Organization", without_article(org.text), org.start_char, org.end_char)
         plural = root.tag_ in {"NNS", "NNPS"}
         lemma = root.lemma_.lower()
+        if not plural and len(span) == 1 and lemma in COMPANY_ANAPHORS and phrase.start < span.start:
+            # "the company said": the organisation last named before it.
+            named = self._last_named_org(start)
+            if named is not None:
+                self.entities[named].mentions.append(Mention(span.text, start, end, "role", "Organization"))
+                return named
         if lemma in ORG_NOUNS and not plural:
             return self._entity("Organization", span.text, start, end, "role")
         if lemma in ROLE_NOUNS and not plural:
@@ -156,6 +171,13 @@ class ArticleResolver:
             kind: EntityKind = "Place" if place is not None else "Organization"
             return self._entity(kind, span.text, start, end)
         return self._entity("Group", span.text, start, end, "group")
+
+    def _last_named_org(self, position: int) -> str | None:
+        window = [e for e in self.doc.ents if e.label_ in ORG_LABELS and position - 2000 < e.start_char < position]
+        if not window:
+            return None
+        key = normalise_name(without_article(window[-1].text))
+        return key if key in self.entities else None
 
     def _pronoun(self, token: Token, position: int) -> str | None:
         lower = token.lower_

@@ -39,6 +39,9 @@ _DURATION = re.compile(
     r"(?:\w+\s+)?(?:years?|months?|weeks?|days?|decades?|centuries|century|hours?)\b(?!\s+(?:ago|earlier|later|before|after))",
     re.IGNORECASE,
 )
+_RECURRING = re.compile(r"\b(?:each|every|per)\b|\bannually\b|\bdaily\b|\bweekly\b", re.IGNORECASE)
+_RELATIVE_TO_EVENT = re.compile(r"\b(?:later|earlier|before|after|afterwards?)$", re.IGNORECASE)
+_VAGUE = re.compile(r"^(?:the|those|these|that|some)\s+(?:days?|years?|weeks?|months?|time|times|moment|period)$", re.IGNORECASE)
 _MONTHS = {
     m: i + 1
     for i, names in enumerate(
@@ -73,6 +76,15 @@ def publication_date(published: str | None) -> date | None:
 def is_duration(text: str) -> bool:
     """'more than three years', 'the past decade', 'the 1990s': stretches, not points in time."""
     return bool(_DECADE.search(text) or _DURATION.search(text))
+
+
+def is_point_in_time(text: str) -> bool:
+    """Whether `text` can date an event: not a duration, not recurring ("each year"), not relative
+    to another event ("Seven decades later", "a few days earlier"), not vague ("the years")."""
+    cleaned = " ".join(text.split()).strip(" ,.;:")
+    if not cleaned or is_duration(cleaned):
+        return False
+    return not (_RECURRING.search(cleaned) or _RELATIVE_TO_EVENT.search(cleaned) or _VAGUE.match(cleaned))
 
 
 def normalise_time(text: str | None, published: str | date | None = None, prefer: Prefer = "past") -> str | None:

@@ -17,6 +17,9 @@ def store_error(path: Path, err: OSError, action: str) -> StoreError:
         return StoreError(f"store {path} is in use by another process")
     if err.errno == errno.ENOSPC or "no space left" in low:
         return StoreError(f"disk full while writing store {path}")
+    if err.errno == errno.EFBIG or "file too large" in low:
+        # RLIMIT_FSIZE (`ulimit -f`) or the file system's largest file: disk full in all but name
+        return StoreError(f"file size limit reached while writing store {path} (see `ulimit -f`)")
     if err.errno in (errno.EACCES, errno.EPERM) or "permission denied" in low:
         return StoreError(f"cannot {action} store {path}: permission denied")
     if "not a directory" in low:
@@ -35,8 +38,23 @@ _CHAR_CLASS = re.compile(r"\[(?=')(?:'[^']*'|[^\]'])*\]")  # ['0'..='9'] and fri
 _PREFIXED = re.compile(r"([A-Za-z][\w.-]*)?:[^\s:]*$")
 
 
+# An update where a query was expected: the query parser's own complaint ("expected one of
+# DESCRIBE …", at some column past the keyword) would not tell the user what is wrong.
+_UPDATE = re.compile(
+    r"\s*(?:(?:PREFIX\s+[^\s:]*:\s*<[^>]*>|BASE\s*<[^>]*>)\s*)*"
+    r"(INSERT|DELETE|DROP|CLEAR|LOAD|CREATE|ADD|MOVE|COPY|WITH)\b",
+    re.IGNORECASE,
+)
+
+
 def syntax_message(sparql: str, err: SyntaxError) -> str:
     """`invalid SPARQL at line L, column C: <parser message> (near "…")`, on one line."""
+    update = _UPDATE.match(sparql)
+    if update:
+        return (
+            f"invalid SPARQL: {update.group(1).upper()} is an update; only queries (SELECT, ASK, "
+            "CONSTRUCT, DESCRIBE) can be run on the store"
+        )
     msg = str(err)
     m = _POSITION.match(msg)
     if not m:

@@ -1,0 +1,96 @@
+"""What the store knows about each person and organisation: names, articles, roles.
+
+Read from the article graphs only (a `schema:NewsArticle` must be in the same named graph), so
+the identity graph this package writes never feeds back into its own input.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from kg.store import QuoteStore
+
+SCHEMA_PERSON = "https://schema.org/Person"
+SCHEMA_ORGANIZATION = "https://schema.org/Organization"
+
+_ENTITIES = """
+SELECT ?e ?kind ?name ?alt ?id WHERE {
+  GRAPH ?g {
+    ?a a schema:NewsArticle ; schema:identifier ?id .
+    ?e a ?kind ; schema:name ?name .
+    FILTER (?kind IN (schema:Person, schema:Organization))
+    OPTIONAL { ?e schema:alternateName ?alt }
+  }
+}"""
+
+_ROLES = """
+SELECT ?e ?id ?title ?rank ?orgname ?orgalt WHERE {
+  GRAPH ?g {
+    ?e a schema:Person ; schema:memberOf ?r .
+    ?r schema:roleName ?title ; prov:wasDerivedFrom ?a .
+    ?a schema:identifier ?id .
+    OPTIONAL { ?r qg:rank ?rank }
+    OPTIONAL { ?r schema:memberOf ?org . ?org schema:name ?orgname . OPTIONAL { ?org schema:alternateName ?orgalt } }
+  }
+}"""
+
+
+@dataclass
+class RoleRecord:
+    article: str
+    title: str
+    rank: str | None = None
+    organization: str | None = None
+    organization_names: set[str] = field(default_factory=set)  # the organisation's name and aliases
+
+
+@dataclass
+class EntityRecord:
+    iri: str
+    kind: str  # "Person" | "Organization"
+    names: set[str] = field(default_factory=set)  # canonical names (one per article, usually equal)
+    alternates: set[str] = field(default_factory=set)
+    articles: set[str] = field(default_factory=set)
+    roles: list[RoleRecord] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        """A stable display name: the longest canonical name (ties: alphabetical)."""
+        return min(self.names, key=lambda n: (-len(n), n)) if self.names else self.iri.rsplit("/", 1)[-1]
+
+    def all_names(self) -> set[str]:
+        return self.names | self.alternates
+
+
+def load_records(store: QuoteStore) -> dict[str, EntityRecord]:
+    """IRI → record of every person and organisation in the store's article graphs."""
+    records: dict[str, EntityRecord] = {}
+    for row in store.query(_ENTITIES):  # type: ignore[union-attr]
+        iri = row["e"].value
+        kind = "Person" if row["kind"].value == SCHEMA_PERSON else "Organization"
+        record = records.get(iri)
+        if record is None:
+            record = records[iri] = EntityRecord(iri=iri, kind=kind)
+        elif kind == "Person":  # a node typed both ways is treated as the person it names
+            record.kind = kind
+        record.names.add(row["name"].value)
+        record.articles.add(row["id"].value)
+        if row["alt"] is not None:
+            record.alternates.add(row["alt"].value)
+    roles: dict[tuple[str, str, str, str | None], RoleRecord] = {}
+    for row in store.query(_ROLES):  # type: ignore[union-attr]
+        iri = row["e"].value
+        if iri not in records:
+            continue
+        org = row["orgname"].value if row["orgname"] is not None else None
+        rank = row["rank"].value if row["rank"] is not None else None
+        key = (iri, row["id"].value, row["title"].value, org)
+        role = roles.get(key)
+        if role is None:
+            role = roles[key] = RoleRecord(row["id"].value, row["title"].value, rank, org, {org} if org else set())
+            records[iri].roles.append(role)
+        if row["orgalt"] is not None:
+            role.organization_names.add(row["orgalt"].value)
+    for record in records.values():
+        record.roles.sort(key=lambda r: (r.article, r.title, r.organization or ""))
+    return records

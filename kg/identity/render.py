@@ -1,0 +1,90 @@
+"""Plain-text and JSON views of identities, for `kg entities` and `kg who`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kg.identity.cluster import Identity, IdentityReport
+from kg.identity.store import WhoReport
+from kg.query.render import compact_iri, render_table, truncate
+
+
+def identities_table(identities: list[Identity]) -> str:
+    rows = [
+        (
+            i.name,
+            i.kind,
+            "; ".join(n for n in i.names if n != i.name),
+            ", ".join(i.articles),
+            "; ".join(compact_iri(m) for m in i.members if m != i.iri),
+            ", ".join(i.wikidata),
+        )
+        for i in identities
+    ]
+    return render_table(["name", "kind", "variants", "articles", "linked nodes", "wikidata"], rows)
+
+
+def report_dict(report: IdentityReport, identity: Identity) -> dict[str, Any]:
+    return {
+        "name": identity.name,
+        "iri": identity.iri,
+        "kind": identity.kind,
+        "names": identity.names,
+        "articles": identity.articles,
+        "members": identity.members,
+        "wikidata": identity.wikidata,
+        "merges": [m.__dict__ for m in identity.merges],
+        "not_merged": [
+            {"name": b.name, "iri": b.iri, "candidates": list(b.candidates), "reason": b.reason}
+            for b in report.blocked_for(identity)
+        ],
+    }
+
+
+def explain_text(report: IdentityReport, identity: Identity) -> str:
+    lines = [f"{identity.name}  ({identity.kind}, {compact_iri(identity.iri)})"]
+    lines.append(f"  names:    {'; '.join(identity.names)}")
+    lines.append(f"  articles: {', '.join(identity.articles)}")
+    if identity.wikidata:
+        lines.append(f"  wikidata: {', '.join('wd:' + q for q in identity.wikidata)}")
+    if identity.merges:
+        lines.append("  linked because:")
+        for merge in identity.merges:
+            lines.append(f"    {compact_iri(merge.member)} → {compact_iri(merge.into)} [{merge.rule}]")
+            lines.append(f"      {merge.evidence}")
+    else:
+        lines.append("  linked because: nothing to link — one node")
+    blocked = report.blocked_for(identity)
+    if blocked:
+        lines.append("  not linked:")
+        for b in blocked:
+            lines.append(f"    “{b.name}” ≠ {', '.join('“' + c + '”' for c in b.candidates)}: {b.reason}")
+    return "\n".join(lines) + "\n"
+
+
+def who_text(report: WhoReport) -> str:
+    ident = report.identity
+    lines = [f"{ident.name}  ({ident.kind}, {compact_iri(ident.iri)})"]
+    others = [n for n in ident.names if n != ident.name]
+    if others:
+        lines.append(f"  also: {'; '.join(others)}")
+    if ident.wikidata:
+        lines.append(f"  wikidata: {', '.join('wd:' + q for q in ident.wikidata)}")
+    if report.roles:
+        lines.append("  roles:")
+        for article, title, rank, org in report.roles:
+            role = ", ".join(x for x in (rank, title) if x) + (f" — {org}" if org else "")
+            lines.append(f"    {role}  [{article}]")
+    lines.append(f"  {len(report.statements)} statement(s) in {len({s.article for s in report.statements})} article(s):")
+    article = None
+    for s in report.statements:
+        if s.article != article:
+            article = s.article
+            head = s.article + (f" — {s.headline}" if s.headline else "") + (f" ({s.published})" if s.published else "")
+            lines.append(f"  {head}")
+        when = s.time + (f" = {s.time_value}" if s.time_value else "") if s.time else None
+        details = [s.type, s.cue and f"“{s.cue}”", s.addressee and f"to {s.addressee}", s.channel and f"channel: {s.channel}",
+                   when and f"when: {when}", s.as_name and f"as {s.as_name}"]
+        lines.append(f"    - {truncate(s.text, 160)}")
+        lines.append(f"      ({'; '.join(d for d in details if d)})")
+    return "\n".join(lines) + "\n"
