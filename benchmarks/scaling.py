@@ -6,10 +6,15 @@ subprocess and measures:
 
   wall      from starting the command to its exit (includes interpreter start and model loads)
   art/s     articles / wall
-  peak tree the largest sum of RSS over the command and all its descendants (pool workers, the
-            fork server, Dask scheduler/nanny/workers), sampled every 0.2 s with psutil
-  peak main the command process's own peak RSS (its ru_maxrss)
+  CPU s     user + system time of the command and all its descendants (pool workers, the fork
+            server, Dask scheduler/nannies/workers), sampled every 0.2 s with psutil: on a busy
+            machine this is steadier than wall time
+  peak tree the largest sum of RSS over that process tree (same sampling)
+  largest   the largest RSS of any one process of the tree
   quads     quads in the finished store (every configuration must give the same number)
+
+Dask runs use --partition-size max(10, min(200, N / (10 × workers))) so that every worker
+stays busy to the end.
 
 Nothing is asserted: the numbers depend on the machine and on what else runs on it.
 
@@ -42,8 +47,9 @@ class Run:
     articles: int
     config: str
     wall: float
+    cpu: float  # user + system seconds of the whole process tree
     peak_tree_mb: float
-    peak_main_mb: float
+    peak_single_mb: float
     quads: int
     quotations: int
 
@@ -70,59 +76,75 @@ def config_args(config: str, shard_dir: Path) -> list[str]:
 
 
 class TreeSampler(threading.Thread):
-    """Peak of the summed RSS of a process and its descendants."""
+    """Samples a process and its descendants: peak summed RSS, peak single-process RSS, CPU time.
+
+    Sampling (rather than wait4/getrusage) because pool workers are children of the fork server,
+    which is never reaped by the build command, so their CPU would not show in its rusage.  CPU
+    after a process's last sample (< one interval) is missed.
+    """
 
     def __init__(self, pid: int, interval: float = 0.2) -> None:
         super().__init__(daemon=True)
         self.proc = psutil.Process(pid)
         self.interval = interval
-        self.peak = 0
+        self.peak_tree = self.peak_single = 0
+        self.cpu: dict[int, float] = {}
         self.done = threading.Event()
 
     def run(self) -> None:
         while not self.done.is_set():
-            total = 0
             try:
                 procs = [self.proc, *self.proc.children(recursive=True)]
             except psutil.NoSuchProcess:
                 return
+            total = 0
             for p in procs:
-                with contextlib.suppress(psutil.NoSuchProcess):
-                    total += p.memory_info().rss
-            self.peak = max(self.peak, total)
+                with contextlib.suppress(psutil.NoSuchProcess, psutil.ZombieProcess):
+                    with p.oneshot():
+                        rss = p.memory_info().rss
+                        times = p.cpu_times()
+                    total += rss
+                    self.peak_single = max(self.peak_single, rss)
+                    self.cpu[p.pid] = times.user + times.system
+            self.peak_tree = max(self.peak_tree, total)
             self.done.wait(self.interval)
+
+
+def partition_size(n: int, config: str) -> int:
+    """Enough Dask tasks to keep every worker busy to the end (≥ 10 per worker), at most 200."""
+    workers = int(config.split(":")[1])
+    return max(10, min(200, n // (10 * workers)))
 
 
 def run_build(corpus_path: Path, n: int, config: str, work: Path) -> Run:
     store = work / f"kg-{n}-{config.replace(':', '')}.db"
+    extra = ["--partition-size", str(partition_size(n, config))] if config.startswith("dask:") else []
     cmd = [sys.executable, "-m", "kg", "build", str(corpus_path), "--store", str(store), "--quiet", "--json",
-           *config_args(config, work / f"shards-{n}")]
+           *config_args(config, work / f"shards-{n}"), *extra]
     start = time.perf_counter()
     proc = psutil.Popen(cmd, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     sampler = TreeSampler(proc.pid)
     sampler.start()
-    # wait4 gives this child's own peak RSS (ru_maxrss, KiB on Linux) without racing other children.
-    _, status, usage = os.wait4(proc.pid, 0)
+    out, err = proc.communicate()
     wall = time.perf_counter() - start
     sampler.done.set()
     sampler.join()
-    out, err = proc.stdout.read(), proc.stderr.read()  # type: ignore[union-attr]
-    proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{err}")
     summary = json.loads(out)
     quads = len(ox.Store.read_only(str(store)))  # plain pyoxigraph: this process never imports kg
-    return Run(n, config, wall, sampler.peak / 2**20, usage.ru_maxrss / 1024, quads, int(summary["quotations"]))
+    return Run(n, config, wall, sum(sampler.cpu.values()), sampler.peak_tree / 2**20,
+               sampler.peak_single / 2**20, quads, int(summary["quotations"]))
 
 
 def table(runs: list[Run]) -> str:
-    rows = ["| articles | config | wall s | art/s | speed-up | peak tree MB | peak main MB | quads | quotations |",
-            "|--:|---|--:|--:|--:|--:|--:|--:|--:|"]
+    rows = ["| articles | config | wall s | art/s | speed-up | CPU s | peak tree MB | largest process MB | quads | quotations |",
+            "|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|"]
     base: dict[int, float] = {}
     for r in runs:
         base.setdefault(r.articles, r.wall)
-        rows.append(f"| {r.articles:,} | {r.config} | {r.wall:.1f} | {r.rate:.1f} | {base[r.articles] / r.wall:.2f}× "
-                    f"| {r.peak_tree_mb:,.0f} | {r.peak_main_mb:,.0f} | {r.quads:,} | {r.quotations:,} |")
+        rows.append(f"| {r.articles:,} | {r.config} | {r.wall:.1f} | {r.rate:.2f} | {base[r.articles] / r.wall:.2f}× "
+                    f"| {r.cpu:,.0f} | {r.peak_tree_mb:,.0f} | {r.peak_single_mb:,.0f} | {r.quads:,} | {r.quotations:,} |")
     return "\n".join(rows)
 
 
@@ -144,8 +166,8 @@ def main(argv: list[str] | None = None) -> int:
             path = corpus(corpora, n, args.seed)
             for config in args.configs:
                 run = run_build(path, n, config, work)
-                print(f"  {n} articles, config {config}: {run.wall:.1f} s, {run.rate:.1f} art/s, "
-                      f"peak tree {run.peak_tree_mb:.0f} MB, load avg {os.getloadavg()[0]:.2f}", file=sys.stderr)
+                print(f"  {n} articles, config {config}: {run.wall:.1f} s, {run.rate:.2f} art/s, CPU {run.cpu:.0f} s, "
+                      f"peak tree {run.peak_tree_mb:.0f} MB, load avg {os.getloadavg()[0]:.2f}", file=sys.stderr, flush=True)
                 runs.append(run)
     print(table(runs))
     return 0

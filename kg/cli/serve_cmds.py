@@ -1,3 +1,105 @@
-"""Commands: serve_cmds (filled by its owner)."""
+"""Commands: `kg serve` (a SPARQL endpoint over the store) and `kg push` (the store into any
+SPARQL 1.1 server through the Graph Store HTTP Protocol)."""
 
-from kg.cli import app  # noqa: F401
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from kg.cli import app
+from kg.store import DEFAULT_STORE_PATH
+
+StoreOption = Annotated[
+    Path, typer.Option("--store", help="Store directory (as written by `kg build`).", show_default=True)
+]
+
+
+@app.command("serve")
+def serve_command(
+    store: StoreOption = DEFAULT_STORE_PATH,
+    port: Annotated[int, typer.Option("--port", help="TCP port to listen on.")] = 7878,
+    bind: Annotated[
+        str,
+        typer.Option("--bind", help="Address to listen on; anything but loopback is reachable by others."),
+    ] = "127.0.0.1",
+    allow_update: Annotated[
+        bool,
+        typer.Option(
+            "--allow-update",
+            help="Serve read-write (`oxigraph serve`): SPARQL Update and Graph Store writes change the store.",
+        ),
+    ] = False,
+    timeout: Annotated[
+        int,
+        typer.Option("--timeout", min=0, help="Cancel a query after SECONDS (whole seconds; 0 = no limit)."),
+    ] = 60,
+    cors: Annotated[
+        bool, typer.Option("--cors", help="Allow cross-origin requests (browser apps on other origins).")
+    ] = False,
+) -> None:
+    """Serve the store as a SPARQL 1.1 Protocol endpoint (the Oxigraph server; read-only by default).
+
+    Queries see the union of all article graphs as the default graph, as in `kg query`; prefixes
+    are not predeclared. Results are content-negotiated (JSON, XML, CSV, TSV; Turtle, N-Triples,
+    RDF/XML for CONSTRUCT) and http://HOST:PORT/ is a query page. Stop with Ctrl-C. Do not run
+    `kg build` on the store while it is served read-only.
+    """
+    from kg.serve import ServeConfig, serve
+
+    config = ServeConfig(
+        store=store, port=port, bind=bind, allow_update=allow_update, timeout=timeout or None, cors=cors
+    )
+    code = serve(config, announce=lambda text: typer.echo(text, err=True))
+    raise typer.Exit(code)
+
+
+@app.command("push")
+def push_command(
+    endpoint: Annotated[
+        str,
+        typer.Option(
+            "--endpoint",
+            help="The server's base URL (e.g. http://127.0.0.1:7878); its Graph Store endpoint is BASE/store.",
+            show_default=False,
+        ),
+    ],
+    gsp_url: Annotated[
+        str | None,
+        typer.Option(
+            "--gsp-url",
+            help="The Graph Store HTTP Protocol URL when it is not BASE/store (Fuseki: http://HOST:3030/DATASET/data).",
+            show_default=False,
+        ),
+    ] = None,
+    graph: Annotated[
+        str | None,
+        typer.Option(
+            "--graph", help="Push the union of all articles into this one graph IRI instead.", show_default=False
+        ),
+    ] = None,
+    replace: Annotated[
+        bool,
+        typer.Option("--replace", help="Replace each target graph (PUT) instead of adding to it (POST)."),
+    ] = False,
+    batch_size: Annotated[
+        int, typer.Option("--batch-size", min=1, help="Triples per HTTP request; larger graphs are split.")
+    ] = 50_000,
+    store: StoreOption = DEFAULT_STORE_PATH,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary line.")] = False,
+) -> None:
+    """Load the store into any SPARQL 1.1 server (Oxigraph, Fuseki, GraphDB, …), one named graph per article.
+
+    Each graph is sent as N-Triples with the Graph Store HTTP Protocol: PUT (with --replace) or
+    POST, in batches of --batch-size triples; connection errors and 5xx answers are retried with
+    backoff; a refusal (4xx) stops with the server's status and message.
+    """
+    from kg.push import PushTarget, push
+    from kg.store import QuoteStore
+
+    target = PushTarget.from_endpoint(endpoint, gsp_url=gsp_url)
+    with QuoteStore.open(store, read_only=True) as st:
+        report = push(st, target, graph=graph, replace=replace, batch_size=batch_size)
+    if not quiet:
+        typer.echo(report.summary(), err=True)

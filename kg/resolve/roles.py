@@ -297,6 +297,14 @@ def _prepositional_org(head: Token, right: list[Token]) -> tuple[list[Token], st
         return [], None
     doc = head.doc
     positions = {t.i for t in right}
+    # The title goes on up to the first preposition that introduces a name ("… fellow at the
+    # Bagnoud Center …"); "of electrical engineering and planning" is still the job.
+    tail = right
+    for k, tok in enumerate(right):
+        following = next((t for t in right[k + 1 :] if t.dep_ not in {"det", "poss", "case"}), None)
+        if tok.pos_ == "ADP" and following is not None and (following.pos_ == "PROPN" or _is_name_part(following)):
+            tail = right[:k]
+            break
     for labels, preps in ((ORG_LABELS, ORG_PREPS), (PLACE_LABELS, frozenset({"of"}))):
         for ent in doc.ents:
             if ent.label_ not in labels or ent.start not in positions:
@@ -304,8 +312,8 @@ def _prepositional_org(head: Token, right: list[Token]) -> tuple[list[Token], st
             prep = next((t for t in reversed(right) if t.i < ent.start and t.pos_ == "ADP"), None)
             if prep is None or prep.lower_ not in preps:
                 continue
-            return [t for t in right if t.i < prep.i], clean_surface(without_article(ent.text))
-    return right, None
+            return [t for t in tail if t.i < prep.i], clean_surface(without_article(ent.text))
+    return tail, None
 
 
 def _only_place(tokens: list[Token]) -> bool:

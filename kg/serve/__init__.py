@@ -1,0 +1,15 @@
+"""serve stage: the store as a SPARQL 1.1 Protocol endpoint, answered by the Oxigraph server."""
+
+from kg.serve.binary import ServeError, find_oxigraph, server_command
+from kg.serve.run import DEFAULT_BIND, DEFAULT_PORT, DEFAULT_TIMEOUT, ServeConfig, serve
+
+__all__ = [
+    "DEFAULT_BIND",
+    "DEFAULT_PORT",
+    "DEFAULT_TIMEOUT",
+    "ServeConfig",
+    "ServeError",
+    "find_oxigraph",
+    "serve",
+    "server_command",
+]
