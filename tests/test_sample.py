@@ -28,7 +28,11 @@ SELECT ?text ?start ?end ?type ?speaker ?cue WHERE {
 
 
 def _row(solution) -> dict[str, str]:
-    return {name: solution[name].value for name in ("text", "start", "end", "type", "speaker", "cue") if solution[name] is not None}
+    return {
+        name: solution[name].value
+        for name in ("text", "start", "end", "type", "speaker", "cue")
+        if solution[name] is not None
+    }
 
 
 def test_sample_has_the_ten_gold_statements_with_right_speakers(sample_store_path):
@@ -48,7 +52,10 @@ def test_sample_has_the_ten_gold_statements_with_right_speakers(sample_store_pat
 
 def test_sample_negated_statement_is_absent(sample_store_path):
     with QuoteStore.open(sample_store_path, read_only=True) as store:
-        texts = [s["text"].value for s in store.query("SELECT ?text WHERE { ?q a schema:Quotation ; schema:text ?text }")]  # type: ignore[union-attr]
+        texts = [
+            s["text"].value
+            for s in store.query("SELECT ?text WHERE { ?q a schema:Quotation ; schema:text ?text }")
+        ]  # type: ignore[union-attr]
     assert not any("where the forces would go" in t for t in texts)
 
 
@@ -62,7 +69,9 @@ def test_sample_addressee_channel_and_time(sample_store_path):
     }"""
     with QuoteStore.open(sample_store_path, read_only=True) as store:
         rows = {
-            s["text"].value[:20]: {k: (s[k].value if s[k] is not None else None) for k in ("addressee", "channel", "time")}
+            s["text"].value[:20]: {
+                k: (s[k].value if s[k] is not None else None) for k in ("addressee", "channel", "time")
+            }
             for s in store.query(sparql)  # type: ignore[union-attr]
         }
     assert rows["The number of US for"]["addressee"] == "CNN"
@@ -90,7 +99,9 @@ def test_rebuild_reproduces_committed_exports(tmp_path, sample_store_path):
         export(store, "turtle", tmp_path / "sample.ttl")
         export(store, "graphml", tmp_path / "sample.graphml")
     assert (tmp_path / "sample.ttl").read_bytes() == (ROOT / "exports" / "iraq-troops.ttl").read_bytes()
-    assert (tmp_path / "sample.graphml").read_bytes() == (ROOT / "exports" / "iraq-troops.graphml").read_bytes()
+    assert (tmp_path / "sample.graphml").read_bytes() == (
+        ROOT / "exports" / "iraq-troops.graphml"
+    ).read_bytes()
 
 
 @pytest.mark.skipif(shutil.which("rapper") is None, reason="rapper (raptor2-utils) not installed")
@@ -109,7 +120,10 @@ def test_committed_turtle_parses_with_rapper():
 def test_committed_graphml_validates_and_loads_in_igraph():
     path = ROOT / "exports" / "iraq-troops.graphml"
     result = subprocess.run(
-        ["xmllint", "--noout", "--schema", str(GRAPHML_XSD), str(path)], capture_output=True, text=True, check=False
+        ["xmllint", "--noout", "--schema", str(GRAPHML_XSD), str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     igraph = pytest.importorskip("igraph")
@@ -124,21 +138,43 @@ def test_cli_build_query_and_quotes(tmp_path):
     """The console script end to end in a subprocess, as a user runs it."""
     kg = [sys.executable, "-m", "kg"]
     store = tmp_path / "kg.db"
-    build = subprocess.run([*kg, "build", str(ROOT / "examples" / "articles"), "--store", str(store), "--json"],
-                           capture_output=True, text=True, check=False)
+    build = subprocess.run(
+        [*kg, "build", str(ROOT / "examples" / "articles"), "--store", str(store), "--json"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert build.returncode == 0, build.stderr
     summary = json.loads(build.stdout)
     assert summary["quotations"] == 10 and summary["articles_built"] == 1
-    again = subprocess.run([*kg, "build", str(ROOT / "examples" / "articles"), "--store", str(store), "--json"],
-                           capture_output=True, text=True, check=False)
+    again = subprocess.run(
+        [*kg, "build", str(ROOT / "examples" / "articles"), "--store", str(store), "--json"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert json.loads(again.stdout)["articles_skipped"] == 1
     query = subprocess.run(
-        [*kg, "query", "SELECT (COUNT(?q) AS ?n) WHERE { ?q a schema:Quotation }", "--store", str(store), "--format", "csv"],
-        capture_output=True, text=True, check=False,
+        [
+            *kg,
+            "query",
+            "SELECT (COUNT(?q) AS ?n) WHERE { ?q a schema:Quotation }",
+            "--store",
+            str(store),
+            "--format",
+            "csv",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert query.returncode == 0, query.stderr
     assert query.stdout.split()[-1] == "10"
-    quotes = subprocess.run([*kg, "quotes", "--speaker", "hadithi", "--store", str(store)],
-                            capture_output=True, text=True, check=False)
+    quotes = subprocess.run(
+        [*kg, "quotes", "--speaker", "hadithi", "--store", str(store)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert quotes.returncode == 0, quotes.stderr
     assert "Saad al-Hadithi" in quotes.stdout

@@ -24,7 +24,9 @@ from kg.extract.lexicon import (
 from kg.extract.syntax import np_span
 
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
-ADDRESSEE_VERBS = frozenset({"tell", "inform", "assure", "advise", "instruct", "warn", "ask", "urge", "remind"})
+ADDRESSEE_VERBS = frozenset(
+    {"tell", "inform", "assure", "advise", "instruct", "warn", "ask", "urge", "remind"}
+)
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom"})
 
 
@@ -119,7 +121,11 @@ def _speaker_or_medium(cue: Cue) -> Token | None:
             return token.head
         return subject
     # "…, saying …" / "… and added …": the subject belongs to the governing verb.
-    if token.dep_ == "acl" and token.head.pos_ in {"NOUN", "PROPN"} and token.head.lemma_.lower() not in READ_MEDIA:
+    if (
+        token.dep_ == "acl"
+        and token.head.pos_ in {"NOUN", "PROPN"}
+        and token.head.lemma_.lower() not in READ_MEDIA
+    ):
         return token.head  # "The leader of Ennahda …, saying …"
     if token.dep_ in {"conj", "advcl", "xcomp"} and token.head.i != token.i:
         head = token.head

@@ -260,7 +260,12 @@ class ArticleQuotes:
 
     def _clause_span(self, clause: Token, cue: Cue) -> tuple[int, int]:
         toks = [t for t in clause.subtree]
-        while toks and (toks[0].dep_ == "mark" and toks[0].lower_ == "that" or toks[0].is_punct and toks[0].text not in "“\""):
+        while toks and (
+            toks[0].dep_ == "mark"
+            and toks[0].lower_ == "that"
+            or toks[0].is_punct
+            and toks[0].text not in '“"'
+        ):
             toks = toks[1:]
         # "said in December there were …": the date belongs to the saying.
         if toks and toks[0].dep_ == "prep" and toks[0].head.i == clause.i and toks[0].i == cue.token.i + 1:
@@ -278,7 +283,7 @@ class ArticleQuotes:
         opened = self.text[start:end].count("“") > self.text[start:end].count("”")
         if opened:
             for k, ch in enumerate(following):
-                if ch in "”\"":
+                if ch in '”"':
                     return start, end + k + 1
         return start, end
 
@@ -303,7 +308,7 @@ class ArticleQuotes:
         before = [t for t in sent if t.i < phrase[0] and not t.is_space]
         after = [t for t in sent if t.i > phrase[-1] and not t.is_space]
         toks = before if len([t for t in before if not t.is_punct]) >= 3 else after
-        while toks and toks[-1].is_punct and toks[-1].text not in "”\"":
+        while toks and toks[-1].is_punct and toks[-1].text not in '”"':
             toks = toks[:-1]
         while toks and toks[0].is_punct:
             toks = toks[1:]
@@ -318,7 +323,8 @@ class ArticleQuotes:
         rights = [
             c
             for c in token.rights
-            if c.dep_ in {"dobj", "oprd", "xcomp", "attr", "acomp", "advcl", "npadvmod"} or (c.dep_ == "prep" and c.lower_ == "as")
+            if c.dep_ in {"dobj", "oprd", "xcomp", "attr", "acomp", "advcl", "npadvmod"}
+            or (c.dep_ == "prep" and c.lower_ == "as")
         ]
         if not rights:
             return None
@@ -427,7 +433,7 @@ class ArticleQuotes:
         """The paragraph before `index`, skipping photo captions and subheads (no final stop)."""
         for k in range(index - 1, max(-1, index - 4), -1):
             p_start, p_end = self.paras[k]
-            if self.text[p_start:p_end].rstrip()[-1:] in ".!?”\"’)":
+            if self.text[p_start:p_end].rstrip()[-1:] in '.!?”"’)':
                 return k
         return None
 
@@ -438,7 +444,11 @@ class ArticleQuotes:
         found = None
         for ent in self.doc.ents:
             outside_quotes = p_start <= ent.start_char < p_end and not self.inside_marks(ent.start_char)
-            if ent.label_ == "PERSON" and outside_quotes and ent.text.split()[-1].lower().replace("’s", "") in surnames:
+            if (
+                ent.label_ == "PERSON"
+                and outside_quotes
+                and ent.text.split()[-1].lower().replace("’s", "") in surnames
+            ):
                 found = ent
         return found
 
@@ -464,8 +474,10 @@ def _stray_that_clause(cue: Token) -> Token | None:
         if prep.dep_ != "prep":
             continue
         for tok in prep.subtree:
-            if tok.pos_ in {"VERB", "AUX"} and tok.i > prep.i and any(
-                c.dep_ == "mark" and c.lower_ == "that" and c.i < tok.i for c in tok.children
+            if (
+                tok.pos_ in {"VERB", "AUX"}
+                and tok.i > prep.i
+                and any(c.dep_ == "mark" and c.lower_ == "that" and c.i < tok.i for c in tok.children)
             ):
                 return tok
     return None
@@ -477,9 +489,24 @@ def _abbreviation_before(text: str, dot: int) -> bool:
     while word_start > 0 and not text[word_start - 1].isspace():
         word_start -= 1
     word = text[word_start : dot + 1]
-    return word.lower() in {"mr.", "mrs.", "ms.", "dr.", "sen.", "rep.", "gov.", "gen.", "col.", "lt.", "st.", "jr.", "sr.", "prof.", "no.", "vs."} or (
-        len(word) <= 4 and word.count(".") >= 2
-    )
+    return word.lower() in {
+        "mr.",
+        "mrs.",
+        "ms.",
+        "dr.",
+        "sen.",
+        "rep.",
+        "gov.",
+        "gen.",
+        "col.",
+        "lt.",
+        "st.",
+        "jr.",
+        "sr.",
+        "prof.",
+        "no.",
+        "vs.",
+    } or (len(word) <= 4 and word.count(".") >= 2)
 
 
 def _drop_nested(quotes: list[RawQuote]) -> list[RawQuote]:
@@ -490,7 +517,9 @@ def _drop_nested(quotes: list[RawQuote]) -> list[RawQuote]:
             (
                 k
                 for k in kept
-                if k.start <= quote.start and quote.end <= k.end and (k.end - k.start) > (quote.end - quote.start)
+                if k.start <= quote.start
+                and quote.end <= k.end
+                and (k.end - k.start) > (quote.end - quote.start)
             ),
             None,
         )
@@ -505,7 +534,9 @@ def _inherit_attribution(quotes: list[RawQuote], article: ArticleQuotes) -> None
     for n, quote in enumerate(quotes):
         if not quote.inherit:
             continue
-        same_para = [q for q in quotes if q.paragraph == quote.paragraph and not q.inherit and q.speaker is not None]
+        same_para = [
+            q for q in quotes if q.paragraph == quote.paragraph and not q.inherit and q.speaker is not None
+        ]
         before = [q for q in same_para if q.start < quote.start]
         after = [q for q in same_para if q.start > quote.start]
         dangling = article.dangling_cue(quote)

@@ -10,7 +10,9 @@ from kg.extract.lexicon import ALL_MARKS
 
 # Left dependents that belong to a noun phrase naming a speaker ("the US-led coalition",
 # "Iraq's government", "Iraqi government spokesman Saad al-Hadithi").
-NP_LEFT_DEPS = frozenset({"det", "amod", "compound", "poss", "nummod", "nmod", "quantmod", "advmod", "predet"})
+NP_LEFT_DEPS = frozenset(
+    {"det", "amod", "compound", "poss", "nummod", "nmod", "quantmod", "advmod", "predet"}
+)
 # Right dependents that stay inside a name ("Te Kaurinui Robert Parata" sometimes parses flat).
 NP_RIGHT_DEPS = frozenset({"flat", "compound"})
 TRIM_CHARS = " \t\n,.;:—–-"
@@ -37,7 +39,9 @@ def np_span(head: Token) -> Span:
 def strip_determiner(span: Span) -> Span:
     """'the Pentagon' → 'Pentagon'; 'an Iraqi government spokesman' → 'Iraqi government spokesman'."""
     start = span.start
-    while start < span.end - 1 and span.doc[start].dep_ in {"det", "predet"} and span.doc[start].pos_ == "DET":
+    while (
+        start < span.end - 1 and span.doc[start].dep_ in {"det", "predet"} and span.doc[start].pos_ == "DET"
+    ):
         start += 1
     return span.doc[start : span.end]
 
@@ -55,7 +59,7 @@ def trim_span(text: str, start: int, end: int, *, keep_closing_mark: bool = True
         ch = text[end - 1]
         if ch in TRIM_CHARS:
             end -= 1
-        elif keep_closing_mark and ch in "”\"" and _has_open_before(text, start, end - 1):
+        elif keep_closing_mark and ch in '”"' and _has_open_before(text, start, end - 1):
             break
         else:
             break
@@ -63,7 +67,7 @@ def trim_span(text: str, start: int, end: int, *, keep_closing_mark: bool = True
 
 
 def _has_open_before(text: str, start: int, pos: int) -> bool:
-    return any(ch in "“\"" for ch in text[start:pos])
+    return any(ch in '“"' for ch in text[start:pos])
 
 
 def contains_mark(text: str, start: int, end: int) -> bool:

@@ -22,7 +22,11 @@ def clean_surface(name: str) -> str:
     name = unicodedata.normalize("NFKC", name).strip()
     name = re.sub(r"\s*-\s*", "-", name)
     name = re.sub(r"\s+", " ", name)
-    name = _POSSESSIVE.sub("", name.translate(_APOSTROPHES)) if name.translate(_APOSTROPHES).endswith(("'s", "'")) else name
+    name = (
+        _POSSESSIVE.sub("", name.translate(_APOSTROPHES))
+        if name.translate(_APOSTROPHES).endswith(("'s", "'"))
+        else name
+    )
     return name.strip(" ,.;:")
 
 

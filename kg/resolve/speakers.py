@@ -29,8 +29,25 @@ ORG_LABELS = frozenset({"ORG"})
 # Definite descriptions that refer back to a named organisation ("the company said").  Not
 # "government", "military" or "police": those usually mean a country's, not the last one named.
 COMPANY_ANAPHORS = frozenset(
-    "company firm corporation retailer utility agency organization organisation chain bank airline "
-    "automaker carmaker startup insurer manufacturer group".split()
+    [
+        "company",
+        "firm",
+        "corporation",
+        "retailer",
+        "utility",
+        "agency",
+        "organization",
+        "organisation",
+        "chain",
+        "bank",
+        "airline",
+        "automaker",
+        "carmaker",
+        "startup",
+        "insurer",
+        "manufacturer",
+        "group",
+    ]
 )
 STOP_ROLE_WORDS = frozenset({"the", "a", "an", "of", "for", "at", "in", "and", "'s", "’s", ","})
 
@@ -126,9 +143,14 @@ class ArticleResolver:
             return None
         root = span.root
         start, end = span.start_char, span.end_char
-        person = next((e for e in self.doc.ents if e.label_ == "PERSON" and e.start < span.end and span.start < e.end), None)
+        person = next(
+            (e for e in self.doc.ents if e.label_ == "PERSON" and e.start < span.end and span.start < e.end),
+            None,
+        )
         if person is not None:
-            cluster = self.person_spans.get(person.start) or self.persons.resolve(person.text, person.start_char)
+            cluster = self.person_spans.get(person.start) or self.persons.resolve(
+                person.text, person.start_char
+            )
             if cluster is not None:
                 return self._person_entity(cluster, person.start_char, person.end_char)
         # Beyond the person search, only the core phrase counts (not its apposition).
@@ -136,7 +158,10 @@ class ArticleResolver:
         span = strip_determiner(self.doc[max(core_start, span.start) : min(core_end, span.end)])
         start, end = span.start_char, span.end_char
         lower = root.lower_
-        if root.pos_ == "PRON" or lower in MALE_PRONOUNS | FEMALE_PRONOUNS | PLURAL_PRONOUNS | NEUTER_PRONOUNS:
+        if (
+            root.pos_ == "PRON"
+            or lower in MALE_PRONOUNS | FEMALE_PRONOUNS | PLURAL_PRONOUNS | NEUTER_PRONOUNS
+        ):
             return self._pronoun(root, start)
         if root.pos_ == "PROPN" or root.text.istitle():
             # A surname the tagger or NER read as something else ("Mills" as a plural noun or an
@@ -167,13 +192,17 @@ class ArticleResolver:
             cluster = self.persons.resolve(span.text, start, create=False)
             if cluster is not None:
                 return self._person_entity(cluster, start, end)
-            place = next((e for e in self.doc.ents if e.label_ in PLACE_LABELS and e.start <= root.i < e.end), None)
+            place = next(
+                (e for e in self.doc.ents if e.label_ in PLACE_LABELS and e.start <= root.i < e.end), None
+            )
             kind: EntityKind = "Place" if place is not None else "Organization"
             return self._entity(kind, span.text, start, end)
         return self._entity("Group", span.text, start, end, "group")
 
     def _last_named_org(self, position: int) -> str | None:
-        window = [e for e in self.doc.ents if e.label_ in ORG_LABELS and position - 2000 < e.start_char < position]
+        window = [
+            e for e in self.doc.ents if e.label_ in ORG_LABELS and position - 2000 < e.start_char < position
+        ]
         if not window:
             return None
         key = normalise_name(without_article(window[-1].text))
