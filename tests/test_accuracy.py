@@ -8,11 +8,10 @@ are printed by `kg eval tests/data/dev`.
 from __future__ import annotations
 
 import pytest
+from conftest import DEV_DIR, SAMPLE_GOLD
 
 from kg.eval import evaluate
 from kg.eval.predict import ExtractorProvider
-
-from conftest import DEV_DIR, SAMPLE_GOLD
 
 
 @pytest.fixture(scope="module")

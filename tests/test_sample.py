@@ -8,14 +8,12 @@ import json
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
+from conftest import GRAPHML_XSD, ROOT, SAMPLE_GOLD
 
 from kg.eval.match import speaker_matches
 from kg.store import QuoteStore
-
-from conftest import GRAPHML_XSD, ROOT, SAMPLE_GOLD
 
 QUOTES_BY_OFFSET = """
 SELECT ?text ?start ?end ?type ?speaker ?cue WHERE {

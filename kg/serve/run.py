@@ -68,6 +68,7 @@ def check_config(config: ServeConfig, warn: Callable[[str], None]) -> None:
             f"store {config.store} is open for writing by another process (a `kg build`?); "
             "stop it first: the Oxigraph server cannot serve a store while another process writes it"
         )
+    _check_port_free(config)
     if not _is_loopback(config.bind):
         what = "read-write" if config.allow_update else "read-only"
         warn(
@@ -130,6 +131,21 @@ def _is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False  # a host name: assume it may be reachable from elsewhere
+
+
+def _check_port_free(config: ServeConfig) -> None:
+    """Fail early and clearly when the port is taken: a server already listening there would
+    otherwise answer our readiness probe for the one that is about to fail."""
+    host = config.bind.strip("[]")
+    if host == "localhost":
+        host = "127.0.0.1"
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    try:
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.bind((host, config.port))
+    except OSError as err:
+        reason = err.strerror or str(err)
+        raise ServeError(f"cannot serve on {format_bind(config.bind, config.port)}: {reason}") from None
 
 
 def _death_signal_setter() -> Callable[[], None] | None:
