@@ -201,3 +201,22 @@ def test_a_written_medium_gives_way_to_its_author(nlp):
     quote = analysis.quotations[0]
     assert speaker_name(analysis) == "Housing Council"
     assert quote.channel == "report"
+
+
+def test_according_to_reports_only_its_own_clause(nlp):
+    text = "The chain is expanding fast — it opened 40 stores last year, according to Retail Watch."
+    analysis = run(nlp, text)
+    assert analysis.quotations[0].content == "it opened 40 stores last year"
+
+
+def test_inverted_parenthetical_attribution(nlp):
+    analysis = run(nlp, "The recovery, say economists, will take years.")
+    assert analysis.quotations
+    entity = analysis.entity(analysis.quotations[0].speaker)
+    assert entity is not None and entity.name.lower() == "economists"
+
+
+def test_the_company_refers_back_to_the_named_organisation(nlp):
+    text = "Acme Corp cut its forecast on Monday. The company said demand had weakened in Europe."
+    analysis = run(nlp, text)
+    assert speaker_name(analysis) == "Acme Corp"

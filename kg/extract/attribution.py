@@ -20,6 +20,7 @@ from kg.extract.lexicon import (
     PHRASAL_REPORTING,
     READ_MEDIA,
     REPORTING_VERBS,
+    ROLE_NOUNS,
 )
 from kg.extract.syntax import np_span
 
@@ -205,9 +206,16 @@ def addressee_head(cue: Cue, content_tokens: set[int]) -> Token | None:
     for child in token.children:
         if child.dep_ in {"prep", "dative"} and child.lower_ == "to" and cue.lemma != "according to":
             objects = [c for c in child.children if c.dep_ == "pobj" and c.i not in content_tokens]
-            if objects and objects[0].pos_ in {"PROPN", "PRON", "NOUN"}:
+            if objects and _can_be_addressed(objects[0]):
                 return objects[0]
     return None
+
+
+def _can_be_addressed(token: Token) -> bool:
+    """"said to reporters", "wrote to Smith" — but not "summed it up at the fish counter"."""
+    if token.pos_ in {"PROPN", "PRON"}:
+        return True
+    return token.pos_ == "NOUN" and (token.tag_ == "NNS" or token.lemma_.lower() in ROLE_NOUNS)
 
 
 def channel_of(tokens: list[Token]) -> str | None:

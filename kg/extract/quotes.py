@@ -308,6 +308,10 @@ class ArticleQuotes:
         before = [t for t in sent if t.i < phrase[0] and not t.is_space]
         after = [t for t in sent if t.i > phrase[-1] and not t.is_space]
         toks = before if len([t for t in before if not t.is_punct]) >= 3 else after
+        # Only the clause the phrase is attached to: "X is growing — it had 100, according to Y".
+        breaks = [k for k, t in enumerate(toks) if t.text in {"—", "–", ";", ":"} and 0 < k < len(toks) - 3]
+        if toks is before and breaks:
+            toks = toks[breaks[-1] + 1 :]
         while toks and toks[-1].is_punct and toks[-1].text not in '”"':
             toks = toks[:-1]
         while toks and toks[0].is_punct:
