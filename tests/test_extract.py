@@ -220,3 +220,19 @@ def test_the_company_refers_back_to_the_named_organisation(nlp):
     text = "Acme Corp cut its forecast on Monday. The company said demand had weakened in Europe."
     analysis = run(nlp, text)
     assert speaker_name(analysis) == "Acme Corp"
+
+
+def test_separate_clause_with_its_own_speaker_is_split_off(nlp):
+    text = (
+        "Mr. Grant also claimed the cuts would pay for themselves even as the budget office "
+        "estimated that they would add $90 billion to the deficit."
+    )
+    analysis = run(nlp, text)
+    contents = [q.content for q in analysis.quotations]
+    assert any(c.startswith("the cuts would pay for themselves") and "estimated" not in c for c in contents)
+    assert any(c.startswith("they would add $90 billion") for c in contents)
+
+
+def test_long_organisation_names_cut_short_by_ner_are_restored(nlp):
+    text = "Tourism fell 30 percent, according to the World Travel and Tourism Council, an industry body."
+    assert speaker_name(run(nlp, text)) == "World Travel and Tourism Council"

@@ -212,7 +212,7 @@ def addressee_head(cue: Cue, content_tokens: set[int]) -> Token | None:
 
 
 def _can_be_addressed(token: Token) -> bool:
-    """"said to reporters", "wrote to Smith" — but not "summed it up at the fish counter"."""
+    """ "said to reporters", "wrote to Smith" — but not "summed it up at the fish counter"."""
     if token.pos_ in {"PROPN", "PRON"}:
         return True
     return token.pos_ == "NOUN" and (token.tag_ == "NNS" or token.lemma_.lower() in ROLE_NOUNS)

@@ -528,9 +528,39 @@ def _drop_nested(quotes: list[RawQuote]) -> list[RawQuote]:
             None,
         )
         if inside is not None and quote.type != "direct":
-            continue
+            cut = _separate_clause_start(inside, quote)
+            if cut is None:
+                continue
+            # "He claimed A even as the office estimated that B": two statements, two speakers.
+            inside.end = cut
         kept.append(quote)
     return kept
+
+
+def _separate_clause_start(outer: RawQuote, inner: RawQuote) -> int | None:
+    """Where `inner`'s attribution clause starts, when it is an adverbial or coordinated clause of
+    its own (with its own subject) hanging off the end of `outer`'s content; None when the inner
+    speech is part of what the outer speaker said ("X said Y told him …")."""
+    if outer.cue is None or inner.cue is None or inner.speaker is None:
+        return None
+    cue = inner.cue.token
+    if cue.dep_ not in {"advcl", "conj"} or not any(c.dep_ in {"nsubj", "nsubjpass"} for c in cue.children):
+        return None
+    start_tok = cue.left_edge
+    if not outer.start < start_tok.idx < outer.end:
+        return None
+    doc = cue.doc
+    k = start_tok.i
+    while (
+        k > 0
+        and (doc[k - 1].is_punct or doc[k - 1].dep_ in {"cc", "mark", "advmod"})
+        and doc[k - 1].idx > outer.start
+    ):
+        k -= 1
+    cut = doc[k].idx
+    while cut > outer.start and doc.text[cut - 1] in " ,;—–-":
+        cut -= 1
+    return cut if cut - outer.start >= 8 else None
 
 
 def _inherit_attribution(quotes: list[RawQuote], article: ArticleQuotes) -> None:

@@ -13,6 +13,7 @@ filesystem for a multi-machine cluster); quotegraph must be installed on the wor
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import threading
@@ -34,6 +35,8 @@ from kg.parallel.write import load_shard
 from kg.store import QuoteStore
 
 if TYPE_CHECKING:
+    from spacy.language import Language
+
     from kg.pipeline import BuildReport
 
 DEFAULT_CONNECT_TIMEOUT = 10.0  # seconds; distributed's own default (30 s) is long for a typo
@@ -44,12 +47,12 @@ IN_FLIGHT_PER_THREAD = 2
 _model_lock = threading.Lock()
 
 
-def _worker_nlp():  # -> spacy Language
+def _worker_nlp() -> Language:
     """The worker process's model: `load_nlp` is lru_cached, so this loads it once per process.
 
-    The lock serialises parsing too: a spaCy pipeline is not documented as thread-safe, and a
-    worker started with several threads would otherwise share one.  Run workers with one thread
-    each (`dask worker --nthreads 1`) and more processes instead.
+    Callers hold `_model_lock`, which serialises parsing too: a spaCy pipeline is not documented
+    as thread-safe, and a worker started with several threads would otherwise share one.  Run
+    workers with one thread each (`dask worker --nthreads 1`) and more processes instead.
     """
     from kg.extract import load_nlp
 
@@ -61,7 +64,13 @@ class LoadModel(WorkerPlugin):
 
     name = "quotegraph-model"
 
-    def setup(self, worker: object) -> None:
+    async def setup(self, worker: object) -> None:
+        # In a thread: loading takes seconds, and blocking the worker's event loop that long
+        # would miss heartbeats and log "event loop was unresponsive" warnings.
+        await asyncio.get_running_loop().run_in_executor(None, self._load)
+
+    @staticmethod
+    def _load() -> None:
         with _model_lock:
             _worker_nlp()
 

@@ -34,7 +34,9 @@ class Retry:
 def send(
     client: httpx.Client, method: str, url: httpx.URL, body: bytes, retry: Retry, what: str
 ) -> httpx.Response:
-    """`method` `body` (N-Triples) to `url`; PushError on a 4xx or when the retries run out."""
+    """`method` `body` (N-Triples) to `url`; PushError on a 4xx or when the retries run out.
+    `what` names the graph in messages (the graph URL itself is long and percent-encoded)."""
+    where = str(url.copy_with(query=None))
     last = ""
     for attempt in range(retry.attempts):
         if attempt:
@@ -50,8 +52,8 @@ def send(
             last = _status_message(response)
             continue
         hint = " (is --gsp-url the server's Graph Store endpoint?)" if response.status_code in (404, 405) else ""
-        raise PushError(f"server refused {method} {what} at {url}: {_status_message(response)}{hint}")
-    raise PushError(f"{method} {what} to {url} failed after {retry.attempts} attempts: {last}")
+        raise PushError(f"server refused {method} of {what} at {where}: {_status_message(response)}{hint}")
+    raise PushError(f"{method} of {what} to {where} failed after {retry.attempts} attempts: {last}")
 
 
 def _status_message(response: httpx.Response) -> str:

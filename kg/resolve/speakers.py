@@ -171,7 +171,24 @@ class ArticleResolver:
                 return self._person_entity(known, start, end)
         org = next((e for e in self.doc.ents if e.label_ in ORG_LABELS and e.start <= root.i < e.end), None)
         if org is not None:
-            return self._entity("Organization", without_article(org.text), org.start_char, org.end_char)
+            first = org.start
+            # NER often cuts a long name short ("World Travel and [Tourism Council]"): take the
+            # capitalised words before it that belong to the same phrase.
+            while (
+                first - 1 >= span.start
+                and (
+                    self.doc[first - 1].text[:1].isupper()
+                    or self.doc[first - 1].lower_ in {"and", "of", "&", "for"}
+                )
+                and self.doc[first - 1].pos_ != "DET"
+            ):
+                first -= 1
+            while first < org.start and not self.doc[first].text[:1].isupper():
+                first += 1
+            name_span = self.doc[first : org.end]
+            return self._entity(
+                "Organization", without_article(name_span.text), name_span.start_char, name_span.end_char
+            )
         plural = root.tag_ in {"NNS", "NNPS"}
         lemma = root.lemma_.lower()
         if not plural and len(span) == 1 and lemma in COMPANY_ANAPHORS and phrase.start < span.start:
