@@ -236,3 +236,16 @@ def test_separate_clause_with_its_own_speaker_is_split_off(nlp):
 def test_long_organisation_names_cut_short_by_ner_are_restored(nlp):
     text = "Tourism fell 30 percent, according to the World Travel and Tourism Council, an industry body."
     assert speaker_name(run(nlp, text)) == "World Travel and Tourism Council"
+
+
+def test_quote_split_around_a_long_attribution(nlp):
+    text = "“We’re concerned,” said Dr. Anne Wu, chief of medicine at St. Mary’s Hospital, “but not alarmed.”"
+    analysis = run(nlp, text)
+    assert [q.content for q in analysis.quotations] == ["We’re concerned,", "but not alarmed."]
+    assert {speaker_name(analysis, 0), speaker_name(analysis, 1)} == {"Anne Wu"}
+
+
+def test_questions_attributed_with_asked(nlp):
+    analysis = run(nlp, "Maria Lopez runs the clinic.\n“Why now?” she asked.")
+    assert [q.content for q in analysis.quotations] == ["Why now?"]
+    assert speaker_name(analysis) == "Maria Lopez"

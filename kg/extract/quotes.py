@@ -140,7 +140,13 @@ class ArticleQuotes:
             lead_start = self._lead_start(max(p_start, prev_close), span.open)
             lead_cue = self._lead_attribution(lead_start, span.open)
             lead_text = self.text[lead_start : span.open].strip(" \t—–-([")
-            if lead_text and lead_cue is None:
+            # `“A,” said X, a long description, “B.”`: what stands between the two quotes is A's
+            # attribution, so B goes on with the same speaker.
+            bridged = (
+                lead_start == prev_close > p_start
+                and self._tail_attribution(prev_close, span.open) is not None
+            )
+            if lead_text and lead_cue is None and not bridged:
                 continue  # quoted words inside a larger sentence: fragment or scare quote
             tail_end = self._tail_end(span.close, next_open) if span.closed else span.close
             tail_text = self.text[span.close : tail_end].strip()
@@ -183,7 +189,7 @@ class ArticleQuotes:
             if len(after) > 8 or has_verb(after):
                 return None
             cue = cue_at(toks[k])
-            if cue and is_factual(toks[k]) and not cue.needs_quote:
+            if cue and is_factual(toks[k]):
                 return cue
         return None
 
@@ -200,7 +206,7 @@ class ArticleQuotes:
             if distance > MAX_TAIL_CUE_DISTANCE:
                 break
             cue = cue_at(tok)
-            if cue and is_factual(tok) and not cue.needs_quote:
+            if cue and is_factual(tok):
                 return cue
         return None
 
