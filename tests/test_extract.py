@@ -249,3 +249,10 @@ def test_questions_attributed_with_asked(nlp):
     analysis = run(nlp, "Maria Lopez runs the clinic.\n“Why now?” she asked.")
     assert [q.content for q in analysis.quotations] == ["Why now?"]
     assert speaker_name(analysis) == "Maria Lopez"
+
+
+def test_each_span_is_reported_once(nlp):
+    text = "To cut costs, the officials said, the city closed two pools, “so the budget balances,” Mr. Reyes said."
+    analysis = run(nlp, text)
+    spans = [(q.start, q.end) for q in analysis.quotations]
+    assert spans and len(spans) == len(set(spans))

@@ -13,6 +13,11 @@ from kg.cli import app
 from kg.store import DEFAULT_STORE_PATH, QuoteStore
 
 
+class GraphmlFlavour(str, Enum):
+    full = "full"
+    speakers = "speakers"
+
+
 class ExportFormat(str, Enum):
     turtle = "turtle"
     nquads = "nquads"
@@ -36,13 +41,26 @@ def export_command(
     store: Annotated[
         Path, typer.Option("--store", help="Store directory (as written by `kg build`).")
     ] = DEFAULT_STORE_PATH,
+    flavour: Annotated[
+        GraphmlFlavour | None,
+        typer.Option(
+            "--flavour",
+            help="GraphML only: full (people, quotes, articles, events) or speakers (a weighted speaker network).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Export every article graph; the same store always gives byte-identical output.
 
-    csv writes quotations.csv, entities.csv and events.csv into a directory, or the single table named by the file (e.g. -o entities.csv); to standard output it writes quotations.
+    csv writes quotations.csv, entities.csv and events.csv into a directory, or the single table named by the file (e.g. -o entities.csv); to standard output it writes quotations. GraphML --flavour speakers: speakers and the entities they talk about, with weighted QUOTED_ABOUT and CO_QUOTED edges.
     """
-    from kg.export import export
+    from kg.export import ExportError, export
 
+    if flavour is not None and fmt is not ExportFormat.graphml:
+        raise ExportError("--flavour applies to --format graphml only")
+    if flavour is GraphmlFlavour.speakers:
+        _export_speakers(store, out)
+        return
     with QuoteStore.open(store, read_only=True) as st:
         if out == "-":
             sys.stdout.flush()  # anything already printed goes first
@@ -52,3 +70,18 @@ def export_command(
         written = export(st, fmt.value, out)
     for path in written:
         typer.echo(f"wrote {path}", err=True)
+
+
+def _export_speakers(store: Path, out: str) -> None:
+    # kg.export.export() knows formats, not flavours; the same atomic write, reused.
+    from kg.export import _write_atomically
+    from kg.export.graphml import write_speaker_graphml
+
+    with QuoteStore.open(store, read_only=True) as st:
+        if out == "-":
+            sys.stdout.flush()
+            write_speaker_graphml(st, sys.stdout.buffer)
+            sys.stdout.buffer.flush()
+            return
+        _write_atomically(Path(out), lambda f: write_speaker_graphml(st, f))
+    typer.echo(f"wrote {out}", err=True)

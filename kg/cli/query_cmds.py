@@ -44,25 +44,63 @@ def query_command(
     timeout: Annotated[
         float | None, typer.Option("--timeout", min=0.0, help="Give up after SECONDS.", show_default=False)
     ] = None,
+    named: Annotated[
+        str | None,
+        typer.Option("--named", help="Run the saved query NAME (queries/NAME.rq).", show_default=False),
+    ] = None,
+    params: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--param",
+            help="Bind a saved query's parameter: name=value (a string) or name=<IRI>; repeatable.",
+            show_default=False,
+        ),
+    ] = None,
+    list_named_queries: Annotated[
+        bool, typer.Option("--list-named", help="List the saved queries and their parameters.")
+    ] = False,
 ) -> None:
     """Run a SPARQL query over all articles (contract prefixes such as schema:, qg:, qgid: are predeclared).
 
-    CONSTRUCT and DESCRIBE results print as Turtle. The union of article graphs repeats a triple once per article holding it: use SELECT DISTINCT or COUNT(DISTINCT …) to count things.
+    CONSTRUCT and DESCRIBE results print as Turtle. The union of article graphs repeats a triple once per article holding it: use SELECT DISTINCT or COUNT(DISTINCT …) to count things. Saved queries: `kg query --list-named`, then `kg query --named NAME --param name=value`; values are bound by the engine, never pasted into the query.
     """
     from kg.query import run_query
+    from kg.query.named import bind_params, list_named, load_named
 
-    if (sparql is None) == (file is None):
-        raise QueryError("give the query either as an argument or with -f FILE, not both or neither")
-    text = (
-        file.read_text(encoding="utf-8")
-        if file is not None
-        else sys.stdin.read()
-        if sparql == "-"
-        else sparql
-    )
+    if list_named_queries:
+        typer.echo(_named_table(list_named()), nl=False)
+        return
+    sources = sum(x is not None for x in (sparql, file, named))
+    if sources != 1:
+        raise QueryError("give the query as an argument, with -f FILE or with --named NAME (exactly one)")
+    bindings = None
+    if named is not None:
+        query = load_named(named)
+        text = query.sparql
+        bindings = bind_params(query, params or [])
+    elif params:
+        raise QueryError("--param binds the parameters of a saved query: use it with --named NAME")
+    else:
+        text = (
+            file.read_text(encoding="utf-8")
+            if file is not None
+            else sys.stdin.read()
+            if sparql == "-"
+            else sparql or ""
+        )
     with QuoteStore.open(store, read_only=True) as st:
-        out = run_query(st, text or "", fmt.value, timeout=timeout)
+        out = run_query(st, text or "", fmt.value, bindings=bindings, timeout=timeout)
     typer.echo(out, nl=False)
+
+
+def _named_table(queries: list) -> str:
+    from kg.query.render import render_table
+
+    rows = []
+    for q in queries:
+        params = ", ".join(f"{p.name}{'?' if p.optional else ''}" for p in q.params)
+        rows.append([q.name, params, f"{q.title}: {q.description}" if q.description else q.title])
+    return render_table(["name", "params", "what it shows"], rows)
 
 
 @app.command("quotes")

@@ -1,5 +1,9 @@
-"""The GraphML projection of docs/graph-contract.md: people, quotes, articles and events as a
-property graph for Gephi, yEd, Cytoscape, igraph or networkx.
+"""GraphML for Gephi, yEd, Cytoscape, Neo4j (APOC), igraph or networkx, in two flavours.
+
+`full` — the projection of docs/graph-contract.md: people, quotes, articles and events.
+`speakers` — a speaker network (see `write_speaker_graphml` below).
+
+Full flavour:
 
 Node id = `n` + sha1(iri)[:16] (an NMTOKEN, and stable across builds); node attributes `label`,
 `kind`, `iri` (none named `id`, which igraph reserves).  Edge id = `e` + sha1(source|label|target)[:16]
@@ -12,14 +16,20 @@ allows.
 from __future__ import annotations
 
 import hashlib
-from collections import defaultdict
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from itertools import combinations
 from typing import IO
+from xml.sax.saxutils import escape, quoteattr
 
 import networkx as nx
 
 from kg.graph.vocab import PREFIXES
-from kg.query.props import SCHEMA, collect, one
+from kg.query.props import SCHEMA, collect, names, one
 from kg.store import QuoteStore
+
+FLAVOURS: tuple[str, ...] = ("full", "speakers")
 
 KINDS: dict[str, str] = {  # class (prefixed) → kind, in priority order for multi-typed resources
     "schema:Quotation": "Quotation",
@@ -69,18 +79,23 @@ def edge_id(source: str, label: str, target: str) -> str:
     return "e" + hashlib.sha1(f"{source}|{label}|{target}".encode()).hexdigest()[:16]
 
 
-def build_graph(store: QuoteStore) -> nx.MultiDiGraph:
-    """The projection as a networkx MultiDiGraph, nodes and edges inserted in output order."""
+def _kinds(store: QuoteStore) -> dict[str, str]:
+    """IRI → its one kind (the first of KINDS it has)."""
     class_iri = {PREFIXES[c.split(":")[0]] + c.split(":")[1]: kind for c, kind in KINDS.items()}
     priority = list(KINDS.values())
-    kinds: dict[str, set[str]] = defaultdict(set)
+    found: dict[str, set[str]] = defaultdict(set)
     for sol in store.query(_CLASSES):  # type: ignore[union-attr]
-        kinds[sol["n"].value].add(class_iri[sol["class"].value])
+        found[sol["n"].value].add(class_iri[sol["class"].value])
+    return {iri: min(kinds, key=priority.index) for iri, kinds in found.items()}
+
+
+def build_graph(store: QuoteStore) -> nx.MultiDiGraph:
+    """The projection as a networkx MultiDiGraph, nodes and edges inserted in output order."""
+    kinds = _kinds(store)
     labels = collect(store, _LABELS)
 
     nodes: dict[str, dict[str, str]] = {}
-    for iri, found in kinds.items():
-        kind = min(found, key=priority.index)
+    for iri, kind in kinds.items():
         props = labels.get(iri, {})
         if kind == "Quotation":
             label = one(props, SCHEMA + "text")
@@ -127,3 +142,124 @@ def _tail(iri: str) -> str:
 def write_graphml(store: QuoteStore, out: IO[bytes]) -> None:
     # A MultiDiGraph's edge key becomes the GraphML edge id, so no duplicate `id` data attribute.
     nx.write_graphml(build_graph(store), out, encoding="utf-8", prettyprint=True)
+
+
+# ------------------------------------------------------------------------ speakers flavour
+#
+# Nodes: every speaker (Person, Organization, Group) and every entity a speaker talks about
+# (those may also be places).  Edges, weighted:
+#   QUOTED_ABOUT  speaker → entity, weight = quotations of the speaker about it (schema:about);
+#   CO_QUOTED     speaker — speaker, weight = articles quoting both; symmetric, written once from
+#                 the lower node id to the higher (networkx rejects per-edge directed="false").
+# Written by hand rather than by networkx because the GraphML key ids matter to importers:
+# Neo4j APOC takes node labels from `<data key="labels">` and the relationship type from an
+# edge's first `<data key="label">` (key ids, not attr.name); Gephi maps attr.name `label` and
+# `weight` (and, beware, the key ids d3/d7, which yEd uses for labels) to its own properties;
+# Cytoscape fills its `name` and `interaction` columns from attributes of those names.
+
+_QUOTE_SPEAKERS = """
+SELECT DISTINCT ?q ?s ?a WHERE { ?q a schema:Quotation ; schema:spokenByCharacter ?s ; schema:isPartOf ?a }"""
+_QUOTE_ABOUT = "SELECT DISTINCT ?q ?e WHERE { ?q a schema:Quotation ; schema:about ?e }"
+
+# (key id, for, attr.name, attr.type) in output order.  No key named `id` (igraph reserves it).
+_SPEAKER_KEYS: tuple[tuple[str, str, str, str], ...] = (
+    ("labels", "node", "labels", "string"),
+    ("node_label", "node", "label", "string"),
+    ("name", "node", "name", "string"),
+    ("kind", "node", "kind", "string"),
+    ("iri", "node", "iri", "string"),
+    ("quotations", "node", "quotations", "int"),
+    ("mentioned_in", "node", "mentioned_in", "int"),
+    ("label", "edge", "label", "string"),
+    ("interaction", "edge", "interaction", "string"),
+    ("weight", "edge", "weight", "int"),
+)
+_GRAPHML_OPEN = (
+    "<?xml version='1.0' encoding='utf-8'?>\n"
+    '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
+    'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+    'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
+    'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">\n'
+)
+# Characters XML 1.0 cannot carry at all, even escaped.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+Attrs = dict[str, str | int]
+
+
+def speaker_network(store: QuoteStore) -> tuple[dict[str, Attrs], dict[str, tuple[str, str, Attrs]]]:
+    """(node id → attributes, edge id → (source id, target id, attributes)) of the network."""
+    speakers_of: dict[str, set[str]] = defaultdict(set)  # quotation → speakers
+    quoted_in: dict[str, set[str]] = defaultdict(set)  # article → speakers
+    for sol in store.query(_QUOTE_SPEAKERS):  # type: ignore[union-attr]
+        speakers_of[sol["q"].value].add(sol["s"].value)
+        quoted_in[sol["a"].value].add(sol["s"].value)
+    about: Counter[tuple[str, str]] = Counter()
+    mentioned: Counter[str] = Counter()
+    for sol in store.query(_QUOTE_ABOUT):  # type: ignore[union-attr]
+        q, entity = sol["q"].value, sol["e"].value
+        mentioned[entity] += 1
+        for speaker in speakers_of.get(q, ()):
+            if speaker != entity:  # a speaker naming itself is no tie in a network
+                about[(speaker, entity)] += 1
+    spoken = Counter(s for speakers in speakers_of.values() for s in speakers)
+    co_quoted: Counter[tuple[str, str]] = Counter()
+    for speakers in quoted_in.values():
+        for a, b in combinations(sorted(speakers, key=node_id), 2):
+            co_quoted[(a, b)] += 1
+
+    iris = set(spoken) | {entity for _, entity in about}
+    kinds, display = _kinds(store), names(store)
+    nodes: dict[str, Attrs] = {}
+    for iri in iris:
+        kind = kinds.get(iri, "Other")
+        label = display.get(iri) or _tail(iri)
+        nodes[node_id(iri)] = {
+            "labels": f":{kind}:Speaker" if spoken[iri] else f":{kind}",
+            "node_label": label,
+            "name": label,
+            "kind": kind,
+            "iri": iri,
+            "quotations": spoken[iri],
+            "mentioned_in": mentioned[iri],
+        }
+    edges: dict[str, tuple[str, str, Attrs]] = {}
+    for relation, weights in (("QUOTED_ABOUT", about), ("CO_QUOTED", co_quoted)):
+        for (s, t), weight in weights.items():
+            attrs: Attrs = {"label": relation, "interaction": relation, "weight": weight}
+            edges[edge_id(s, relation, t)] = (node_id(s), node_id(t), attrs)
+    return nodes, edges
+
+
+def write_speaker_graphml(store: QuoteStore, out: IO[bytes]) -> None:
+    nodes, edges = speaker_network(store)
+    lines = [_GRAPHML_OPEN]
+    for key, domain, name, kind in _SPEAKER_KEYS:
+        lines.append(f'  <key id="{key}" for="{domain}" attr.name="{name}" attr.type="{kind}"/>\n')
+    lines.append('  <graph id="speakers" edgedefault="directed">\n')
+    for nid in sorted(nodes):
+        lines.append(f'    <node id="{nid}">\n{_data(nodes[nid].items())}    </node>\n')
+    for src, tgt, eid in sorted((s, t, eid) for eid, (s, t, _) in edges.items()):
+        attrs = edges[eid][2]  # `label` first: APOC reads the relationship type from the first <data>
+        lines.append(
+            f"    <edge id={quoteattr(eid)} source={quoteattr(src)} target={quoteattr(tgt)}>\n"
+            f"{_data(attrs.items())}    </edge>\n"
+        )
+    lines.append("  </graph>\n</graphml>\n")
+    out.write("".join(lines).encode("utf-8"))
+
+
+def _data(items: Iterable[tuple[str, str | int]]) -> str:
+    return "".join(
+        f'      <data key="{key}">{escape(_NOT_XML.sub("", str(value)))}</data>\n' for key, value in items
+    )
+
+
+def write(store: QuoteStore, out: IO[bytes], flavour: str = "full") -> None:
+    """GraphML of `flavour` (full | speakers)."""
+    if flavour == "full":
+        write_graphml(store, out)
+    elif flavour == "speakers":
+        write_speaker_graphml(store, out)
+    else:
+        raise ValueError(f"unknown GraphML flavour {flavour!r}; expected one of {', '.join(FLAVOURS)}")

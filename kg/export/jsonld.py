@@ -1,5 +1,11 @@
 """JSON-LD of the union graph: `@context` maps the contract prefixes, nodes sorted by `@id`.
 
+The context is embedded (a reader needs no network) and is published as
+`ontology/context.jsonld` (`context_document()`; a test keeps the file identical), so other
+JSON-LD can reference it: `"@context": ".../ontology/context.jsonld"`.  Keys are compact IRIs
+(`schema:name`), never bare terms, so the same document means the same triples under any
+processor, JSON-LD 1.0 or 1.1.
+
 Written directly from sorted triples rather than through rdflib: rdflib's serializer iterates a
 Python set (order varies between runs) and turns typed integers into bare JSON numbers, which
 changes their datatype on the way back in.
@@ -19,6 +25,12 @@ from kg.store import QuoteStore
 from kg.store.terms import RDF_TYPE, XSD_STRING
 
 _BY_LENGTH = sorted(SORTED_PREFIXES.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+CONTEXT: dict[str, str] = dict(SORTED_PREFIXES)
+
+
+def context_document() -> bytes:
+    """The published context file, ontology/context.jsonld."""
+    return (json.dumps({"@context": CONTEXT}, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
 def _compact(iri: str) -> str:
@@ -56,7 +68,7 @@ def _node(subject: ox.NamedNode | ox.BlankNode, triples: list[ox.Triple]) -> dic
 
 def write_jsonld(store: QuoteStore, out: IO[bytes]) -> None:
     triples = sorted_union_triples(store)
-    context = json.dumps(SORTED_PREFIXES, indent=2, ensure_ascii=False).replace("\n", "\n  ")
+    context = json.dumps(CONTEXT, indent=2, ensure_ascii=False).replace("\n", "\n  ")
     out.write(b'{\n  "@context": ' + context.encode() + b',\n  "@graph": [')
     first = True
     for subject, group in groupby(triples, key=lambda t: t.subject):

@@ -417,6 +417,13 @@ class ArticleQuotes:
         direct = self.direct_quotes()
         reported = self.reported_quotes(direct)
         quotes = sorted(direct + reported, key=lambda q: (q.start, q.end))
+        # Two cues can report the very same clause (`…, the officials said, …, Mr. Lee said`):
+        # one statement, kept once — the first found, which sorted() leaves first.
+        quotes = [
+            q
+            for k, q in enumerate(quotes)
+            if k == 0 or (q.start, q.end) != (quotes[k - 1].start, quotes[k - 1].end)
+        ]
         quotes = _drop_nested(quotes)
         _inherit_attribution(quotes, self)
         return [q for q in quotes if q.speaker is not None]
