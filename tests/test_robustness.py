@@ -30,6 +30,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from rdflib import Graph, Literal, URIRef
 
 from kg.errors import StoreError
 from kg.store import QuoteStore
@@ -76,6 +77,23 @@ def kg_env(**extra: str) -> dict[str, str]:
     return env
 
 
+# Runs the command given after the report path and writes the command's peak RSS (KiB) there.
+# Why a launcher: a child's ru_maxrss starts at its parent's RSS at fork time (Linux carries the
+# forked address space's high-water mark over exec), and this pytest process holds spaCy, so
+# measuring `kg` directly would report pytest's size.  Forked from this small launcher instead,
+# the number is kg's own.
+LAUNCHER = """
+import os, subprocess, sys
+child = subprocess.Popen(sys.argv[2:])
+_, status, usage = os.wait4(child.pid, 0)
+child.returncode = 0  # reaped here; Popen must not wait for it again
+with open(sys.argv[1], "w") as report:
+    report.write(str(usage.ru_maxrss))
+code = os.waitstatus_to_exitcode(status)
+sys.exit(code if code >= 0 else 128 - code)
+"""
+
+
 def run_kg(
     *args: object,
     cwd: Path | None = None,
@@ -84,47 +102,37 @@ def run_kg(
     prefix: list[str] | None = None,
     **popen: object,
 ) -> Run:
-    """Run `python -m kg ARGS` to completion (behind `prefix`, e.g. setpriv); output goes through
-    files so that wait4 can report this child's own peak RSS (communicate() would reap it first)."""
+    """Run `python -m kg ARGS` to completion (behind `prefix`, e.g. setpriv), timing it and
+    measuring its peak RSS through LAUNCHER."""
     argv = [str(a) for a in args]
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+    with tempfile.NamedTemporaryFile("r", suffix=".rss") as rss:
         start = time.monotonic()
         proc = subprocess.Popen(
-            [*(prefix or []), sys.executable, "-m", "kg", *argv],
+            [sys.executable, "-c", LAUNCHER, rss.name, *(prefix or []), sys.executable, "-m", "kg", *argv],
             stdin=subprocess.DEVNULL,
-            stdout=out,
-            stderr=err,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
             cwd=cwd or ROOT,
             env=env or kg_env(),
+            start_new_session=True,  # so that a timeout can stop kg as well as the launcher
             **popen,  # type: ignore[call-overload]
         )
-        status, usage = wait_for(proc, timeout)
+        try:
+            out, err = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()
+            raise AssertionError(f"kg {' '.join(argv)} still running after {timeout} s") from None
         seconds = time.monotonic() - start
-        out.seek(0)
-        err.seek(0)
-        return Run(
-            argv,
-            status,
-            out.read().decode("utf-8", "replace"),
-            err.read().decode("utf-8", "replace"),
-            seconds,
-            usage.ru_maxrss / 1024,
-        )
-
-
-def wait_for(proc: subprocess.Popen[bytes], timeout: float) -> tuple[int, resource.struct_rusage]:
-    deadline = time.monotonic() + timeout
-    while True:
-        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-        if pid:
-            proc.returncode = os.waitstatus_to_exitcode(status)  # Popen must not wait again
-            return proc.returncode, usage
-        if time.monotonic() > deadline:
-            proc.kill()
-            os.wait4(proc.pid, 0)
-            proc.returncode = -9
-            raise AssertionError(f"{proc.args} still running after {timeout} s")
-        time.sleep(0.05)
+        peak = rss.read().strip()
+    return Run(
+        argv,
+        proc.returncode,
+        out.decode("utf-8", "replace"),
+        err.decode("utf-8", "replace"),
+        seconds,
+        int(peak) / 1024 if peak else float("nan"),
+    )
 
 
 def assert_one_line_error(run: Run, code: int, message: str | re.Pattern[str]) -> None:
@@ -246,6 +254,7 @@ class Case:
     message: Callable[[Path], str | re.Pattern[str]] | None = None  # the one error line, given the case dir
     prefix: list[str] = field(default_factory=list)  # a command to run `python -m kg` under
     env: dict[str, str] = field(default_factory=dict)
+    locked: bool = False  # another process holds the store open for writing meanwhile
 
 
 def _file(name: str, data: bytes) -> Callable[[Path, Path], list[object]]:
@@ -389,14 +398,48 @@ CASES = [
     # two through the CLI (start-up is the expensive part); all of them in-process below
     *[Case(f"hostile speaker {i}", _quotes(s), 0) for i, s in enumerate(HOSTILE_SPEAKERS[:2])],
     Case(
-        # Over spaCy's own limit (nlp.max_length, 1,000,000) but under --max-chars: the extractor
-        # raises an exception no stage maps to a KgError, so this exercises the CLI's last resort.
+        # bytes that are not UTF-8 on the command line reach Python as lone surrogates
+        "undecodable --speaker",
+        _quotes("\udcff\udcfe"),
+        4,
+        lambda d: "'\\udcff\\udcfe' is not valid Unicode text (undecodable bytes in an argument?)",
+    ),
+    Case(
+        "store in use: kg build",
+        lambda d, store: ["build", SAMPLE, "--store", store, "--force"],
+        3,
+        lambda d: f"store {d}/kg.db is in use by another process",
+        locked=True,
+    ),
+    Case(
+        "store in use: kg quotes",
+        lambda d, store: ["quotes", "--store", store],
+        3,
+        lambda d: f"store {d}/kg.db is in use by another process",
+        locked=True,
+    ),
+    Case(
+        # Over spaCy's own limit (nlp.max_length, 1,000,000) but under --max-chars (2,000,000):
+        # today spaCy raises ValueError E088, which no stage maps to a KgError, so the CLI's last
+        # resort reports it (exit 1).  Either fix — a --max-chars within spaCy's limit (exit 2) or
+        # a parser that takes the article — changes this line, never "one line, store unchanged".
         "article over spaCy's max_length",
         _file("long.txt", _huge_article(1_200_000)),
         1,
-        lambda d: re.compile(r"kg: error: unexpected ValueError: \[E088\] Text of length 1200000 .+KG_DEBUG=1.*"),
+        lambda d: re.compile(
+            r"kg: error: (unexpected ValueError: \[E088\] Text of length 1200000 .+KG_DEBUG=1.*"
+            r"|.*long\.txt: article is 1,200,000 characters; the limit is .*)"
+        ),
     ),
 ]
+
+
+def hold_store(path: Path) -> subprocess.Popen[str]:
+    """Another process holding the store open for writing until killed."""
+    code = "import sys, time, pyoxigraph; s = pyoxigraph.Store(sys.argv[1]); print('held', flush=True); time.sleep(120)"
+    proc = subprocess.Popen([sys.executable, "-c", code, str(path)], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout is not None and proc.stdout.readline().strip() == "held"
+    return proc
 
 
 @pytest.fixture(scope="module")
@@ -415,8 +458,14 @@ def bad_input_runs(sample_store_path: Path, tmp_path_factory: pytest.TempPathFac
         case, d, store, args = item
         return case.name, (run_kg(*args, cwd=d, env=kg_env(**case.env), prefix=case.prefix), d, store)
 
-    with ThreadPoolExecutor(max_workers=len(prepared)) as pool:
-        return dict(pool.map(go, prepared))
+    holders = [hold_store(store) for case, _, store, _ in prepared if case.locked]
+    try:
+        with ThreadPoolExecutor(max_workers=len(prepared)) as pool:
+            return dict(pool.map(go, prepared))
+    finally:
+        for holder in holders:
+            holder.kill()
+            holder.wait()
 
 
 @pytest.fixture(scope="module")
@@ -441,7 +490,8 @@ def test_cp1252_file_is_decoded_with_a_warning_and_built(
 ) -> None:
     run, d, store = bad_input_runs["cp1252 file"]
     assert run.code == 0, run.describe()
-    assert run.err_lines == [f"warning: {d}/legacy.txt: decoded as cp1252 (not UTF-8)"], run.describe()
+    # whitespace-normalised: build_cmd wraps long warnings (see test_warnings_are_one_line_each)
+    assert " ".join(run.err.split()) == f"warning: {d}/legacy.txt: decoded as cp1252 (not UTF-8)", run.describe()
     before, after = graphs_of(sample_store_path), graphs_of(store)
     assert {g: after[g] for g in before} == before  # the sample's graph untouched
     [new] = set(after) - set(before)
@@ -473,8 +523,9 @@ def test_skip_bad_jsonl_builds_the_good_lines(
     "soft_wrap=True) or print(..., soft_wrap=True))",
 )
 def test_warnings_are_one_line_each(bad_input_runs: dict[str, tuple[Run, Path, Path]]) -> None:
-    run, _, _ = bad_input_runs["JSONL with a broken line, --skip-bad"]
-    assert run.err_lines == [line for line in run.err_lines if line.startswith("warning: ")]
+    for name in ("JSONL with a broken line, --skip-bad", "cp1252 file", "directory with a symlink loop"):
+        run, _, _ = bad_input_runs[name]
+        assert run.err_lines and all(line.startswith("warning: ") for line in run.err_lines), run.describe()
 
 
 def test_symlink_loop_is_read_once_with_a_warning(
@@ -524,37 +575,57 @@ def test_hostile_speaker_names_in_process(sample_store_path: Path, sample_finger
     assert fingerprint(sample_store_path) == sample_fingerprint
 
 
-def test_kg_debug_shows_the_traceback(tmp_path: Path) -> None:
-    """The one-line last resort hides a traceback a developer can still ask for."""
-    (tmp_path / "long.txt").write_bytes(_huge_article(1_200_000))
-    run = run_kg("build", tmp_path / "long.txt", "--store", tmp_path / "kg.db", env=kg_env(KG_DEBUG="1"))
-    assert run.code == 1 and "Traceback (most recent call last)" in run.err and "E088" in run.err, run.describe()
+@pytest.mark.xfail(
+    strict=True,
+    raises=ValueError,
+    reason="kg/read takes a .txt file's id from its stem; a name that is not valid UTF-8 (e.g. a "
+    "Latin-1 'caf\\xe9.txt' from an old archive) decodes to lone surrogates, which pyoxigraph refuses as "
+    "a literal, so the build fails after the pre-pass with ValueError (articles before it already "
+    "written).  Fix in kg/read: decode the stem leniently (surrogateescape → UTF-8 with replacement) "
+    "or reject the name in the pre-pass.",
+)
+def test_file_name_that_is_not_utf8(tmp_path: Path, nlp) -> None:
+    from kg.errors import InputError
+    from kg.pipeline import build
 
-
-# ------------------------------------------------------------------------------ locked store
-
-
-def hold_store(path: Path) -> subprocess.Popen[str]:
-    """Another process holding the store open for writing until killed."""
-    code = "import sys, time, pyoxigraph; s = pyoxigraph.Store(sys.argv[1]); print('held', flush=True); time.sleep(120)"
-    proc = subprocess.Popen([sys.executable, "-c", code, str(path)], stdout=subprocess.PIPE, text=True)
-    assert proc.stdout is not None and proc.stdout.readline().strip() == "held"
-    return proc
-
-
-def test_store_in_use_by_another_process(tmp_path: Path, sample_store_path: Path, sample_fingerprint: tuple[int, str]) -> None:
-    store = copy_store(sample_store_path, tmp_path / "kg.db")
-    holder = hold_store(store)
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    shutil.copy(SAMPLE, corpus / os.fsdecode(b"caf\xe9.txt"))
     try:
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            build = pool.submit(run_kg, "build", SAMPLE, "--store", store, "--force")
-            query = pool.submit(run_kg, "quotes", "--store", store)
-            for run in (build.result(), query.result()):
-                assert_one_line_error(run, 3, f"store {store} is in use by another process")
-    finally:
-        holder.kill()
-        holder.wait()
-    assert fingerprint(store) == sample_fingerprint
+        report = build([str(corpus)], store_path=tmp_path / "kg.db", nlp=nlp)
+    except InputError as err:  # refused up front, naming the file: also fine
+        assert "caf" in str(err)
+        assert not (tmp_path / "kg.db").exists()
+    else:
+        assert report.articles_built == 1
+
+
+def test_unexpected_exception_is_one_line_unless_kg_debug(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], sample_store_path: Path
+) -> None:
+    """The CLI's last resort, in-process: a bug deep in a command is one line and exit 1; with
+    KG_DEBUG=1 the exception itself propagates (and the interpreter prints its traceback)."""
+    import kg.query
+    from kg.cli import main
+
+    def broken(*args: object, **kwargs: object) -> str:
+        raise RuntimeError("something odd\nacross two lines")
+
+    monkeypatch.setattr(kg.query, "run_query", broken)
+    monkeypatch.setattr(sys, "argv", ["kg", "query", "ASK {}", "--store", str(sample_store_path)])
+    monkeypatch.delenv("KG_DEBUG", raising=False)
+    with pytest.raises(SystemExit) as exit_info:
+        main()
+    assert exit_info.value.code == 1
+    assert capsys.readouterr().err == (
+        "kg: error: unexpected RuntimeError: something odd across two lines (set KG_DEBUG=1 for the traceback)\n"
+    )
+    monkeypatch.setenv("KG_DEBUG", "1")
+    with pytest.raises(RuntimeError, match="something odd"):
+        main()
+    # main() leaves the caller's signal handling as it found it
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    assert signal.set_wakeup_fd(-1) == -1
 
 
 # ---------------------------------------------------------------------------------- crash safety
@@ -567,7 +638,7 @@ def poll_graph_count(store: Path) -> int:
     sees the state at the moment it opened.  The real checks happen after the writer is dead."""
     try:
         return sum(1 for _ in ox.Store.read_only(str(store)).named_graphs())
-    except OSError:
+    except (OSError, RuntimeError):  # not created yet, or caught mid-creation
         return 0
 
 
@@ -604,6 +675,39 @@ def test_sigkill_mid_build_leaves_complete_articles_and_the_next_build_finishes(
     assert summary["articles_skipped"] == len(done)
     assert summary["articles_built"] == CORPUS_SIZE - len(done)
     assert nquads(store) == reference_quads(reference)  # triple for triple a clean build
+
+
+def test_store_cut_off_while_being_created_is_finished_by_the_next_build(tmp_path: Path) -> None:
+    """Killing `kg build` in the milliseconds RocksDB takes to create the store leaves LOCK, LOG,
+    IDENTITY, a MANIFEST and maybe a temp file, but no CURRENT (seen in 38 of 40 kills at random
+    points of creation).  That is not "someone else's directory": reading says so, writing finishes
+    the store."""
+    store = tmp_path / "kg.db"
+    store.mkdir()
+    (store / "LOCK").touch()
+    (store / "LOG").write_text("2025/01/01-00:00:00.000000 1 RocksDB version: 8.1.1\n")
+    (store / "IDENTITY").write_text("3b8f7c5e-0000-4000-8000-000000000000\n")
+    (store / "MANIFEST-000001").touch()
+    (store / "000004.dbtmp").write_bytes(b"x")
+    with pytest.raises(StoreError, match=r"its creation was interrupted; run `kg build`"):
+        QuoteStore.open(store, read_only=True)
+    with QuoteStore.open(store) as st:
+        st.replace_article("https://w3id.org/quotegraph/id/graph/x", _one_triple())
+    with QuoteStore.open(store, read_only=True) as st:
+        assert st.count_triples() == 1
+    # a directory with anything else in it is still refused
+    other = tmp_path / "mine"
+    other.mkdir()
+    (other / "LOG").touch()
+    (other / "notes.txt").touch()
+    with pytest.raises(StoreError, match="not a quotegraph store"):
+        QuoteStore.open(other)
+
+
+def _one_triple() -> Graph:
+    g = Graph()
+    g.add((URIRef("https://w3id.org/quotegraph/id/article/x"), URIRef("https://schema.org/name"), Literal("x")))
+    return g
 
 
 def test_ctrl_c_mid_build_exits_130_and_keeps_complete_articles(

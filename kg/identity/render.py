@@ -54,6 +54,11 @@ def explain_text(report: IdentityReport, identity: Identity) -> str:
             lines.append(f"      {merge.evidence}")
     else:
         lines.append("  linked because: nothing to link — one node")
+    if len(identity.names) > len(identity.members):
+        lines.append(
+            "  (alternate names come from inside the articles: name forms, parentheses, appositions and"
+            " shared modifiers resolved per article by kg.resolve)"
+        )
     blocked = report.blocked_for(identity)
     if blocked:
         lines.append("  not linked:")

@@ -23,7 +23,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from types import FrameType
 
 from kg.errors import StoreError
 from kg.serve.binary import ServeError, find_oxigraph, format_bind, server_command
@@ -65,7 +64,7 @@ def check_config(config: ServeConfig, warn: Callable[[str], None]) -> None:
         # The read-only server cannot coexist with a writer (Oxigraph: "undefined behavior"), and
         # `oxigraph serve` would fail to take the lock anyway.
         raise ServeError(
-            f"store {config.store} is open for writing by another process (a `kg build`?); "
+            f"store {config.store} is open for writing by another process (`kg build`, `kg serve --allow-update`?); "
             "stop it first: the Oxigraph server cannot serve a store while another process writes it"
         )
     _check_port_free(config)
@@ -90,16 +89,19 @@ def serve(config: ServeConfig, announce: Callable[[str], None] = print) -> int:
         cors=config.cors,
     )
     env = dict(os.environ, RUST_BACKTRACE="0", RUST_LIB_BACKTRACE="0")  # errors as one line
-    proc = subprocess.Popen(
-        argv,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        env=env,
-        preexec_fn=_death_signal_setter(),
-    )
+    try:
+        proc = subprocess.Popen(
+            argv,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            env=env,
+            preexec_fn=_death_signal_setter(),
+        )
+    except OSError as err:
+        raise ServeError(f"cannot run {argv[0]}: {err.strerror or err}") from None
     output = _Relay(proc)
-    stop = _install_stop_handlers()
+    stop = _StopSignal()
     try:
         _wait_until_listening(proc, config, output)
         announce(_banner(config))
@@ -226,22 +228,17 @@ def _banner(config: ServeConfig) -> str:
 
 
 class _StopSignal(threading.Event):
+    """Set by SIGTERM (a service manager, a test), which then stops the server like Ctrl-C."""
+
     def __init__(self) -> None:
         super().__init__()
-        self._previous: signal.Handlers | Callable[[int, FrameType | None], object] | int | None = None
+        self._installed = threading.current_thread() is threading.main_thread()  # signals are its
+        if self._installed:
+            self._previous = signal.signal(signal.SIGTERM, lambda signum, frame: self.set())
 
     def restore(self) -> None:
-        if self._previous is not None:
-            signal.signal(signal.SIGTERM, self._previous)
-
-
-def _install_stop_handlers() -> _StopSignal:
-    """SIGTERM (a service manager, a test) stops the server cleanly, like Ctrl-C."""
-    stop = _StopSignal()
-    if threading.current_thread() is threading.main_thread():
-        stop._previous = signal.getsignal(signal.SIGTERM)
-        signal.signal(signal.SIGTERM, lambda signum, frame: stop.set())
-    return stop
+        if self._installed:
+            signal.signal(signal.SIGTERM, self._previous if self._previous is not None else signal.SIG_DFL)
 
 
 def _stop(proc: subprocess.Popen[bytes]) -> None:

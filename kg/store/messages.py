@@ -9,18 +9,23 @@ from pathlib import Path
 from kg.errors import StoreError
 
 
-def store_error(path: Path, err: OSError, action: str) -> StoreError:
-    """`action` (open/write) failed on the store at `path`: say why, in one line."""
+def store_error(path: Path, err: OSError | RuntimeError, action: str) -> StoreError:
+    """`action` (open/write) failed on the store at `path`: say why, in one line.
+
+    pyoxigraph raises OSError for I/O problems and RuntimeError for a RocksDB directory it
+    cannot make sense of (e.g. "Column family not found" in a store cut off while being created).
+    """
     msg = str(err)
     low = msg.lower()
+    code = getattr(err, "errno", None)
     if "lock" in low and ("temporarily unavailable" in low or "resource busy" in low or "lock file" in low):
         return StoreError(f"store {path} is in use by another process")
-    if err.errno == errno.ENOSPC or "no space left" in low:
+    if code == errno.ENOSPC or "no space left" in low:
         return StoreError(f"disk full while writing store {path}")
-    if err.errno == errno.EFBIG or "file too large" in low:
+    if code == errno.EFBIG or "file too large" in low:
         # RLIMIT_FSIZE (`ulimit -f`) or the file system's largest file: disk full in all but name
         return StoreError(f"file size limit reached while writing store {path} (see `ulimit -f`)")
-    if err.errno in (errno.EACCES, errno.EPERM) or "permission denied" in low:
+    if code in (errno.EACCES, errno.EPERM) or "permission denied" in low:
         return StoreError(f"cannot {action} store {path}: permission denied")
     if "not a directory" in low:
         return StoreError(f"store path {path} is a regular file, not a store directory")

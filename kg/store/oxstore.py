@@ -71,7 +71,7 @@ class QuoteStore:
                 store = ox.Store.read_only(str(path))
             else:
                 store = ox.Store(str(path))
-        except OSError as err:
+        except (OSError, RuntimeError) as err:
             raise store_error(path, err, "open") from None
         if not read_only:
             with _REGISTRY_LOCK:
@@ -186,7 +186,7 @@ class QuoteStore:
         exits: pyoxigraph cannot cancel a query).
         """
         store = self.ox
-        substitutions = {ox.Variable(k.lstrip("?$")): to_ox(v) for k, v in (bindings or {}).items()}
+        substitutions = {ox.Variable(k.lstrip("?$")): _bound(k, v) for k, v in (bindings or {}).items()}
 
         def run() -> QueryResult:
             try:
@@ -272,3 +272,16 @@ class QuoteStore:
         if self.read_only:
             raise StoreError(f"store {self.path} was opened read-only")
         return self.ox
+
+
+def _bound(name: str, value: Any) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """A query binding as a term; a value no RDF term can hold is the caller's error, not a crash.
+
+    The usual case is text with lone surrogates: command-line arguments that are not valid UTF-8
+    reach Python that way (`kg quotes --speaker $'\\xff'`), and pyoxigraph refuses them."""
+    try:
+        return to_ox(value)
+    except (TypeError, ValueError) as err:
+        if isinstance(value, str) and any("\ud800" <= c <= "\udfff" for c in value):
+            raise QueryError(f"{value!r} is not valid Unicode text (undecodable bytes in an argument?)") from None
+        raise QueryError(f"cannot use {value!r} as ?{name.lstrip('?$')}: {one_line(str(err))}") from None

@@ -5,9 +5,16 @@ from __future__ import annotations
 import errno
 import fcntl
 import os
+import re
 from pathlib import Path
 
 from kg.errors import StoreError
+
+# The files RocksDB writes into a store directory.  A directory holding only these but no CURRENT
+# is a store whose creation was cut short (a first `kg build` killed in the few milliseconds
+# RocksDB takes to create it): opening it read-write finishes the job, so it must not be
+# refused as someone else's directory.
+_ROCKSDB_FILE = re.compile(r"LOCK|LOG(\.old\.\d+)?|IDENTITY|(MANIFEST|OPTIONS)-\d+|\d+\.(log|sst|blob|dbtmp)")
 
 
 def check_path(path: Path, read_only: bool) -> None:
@@ -17,8 +24,11 @@ def check_path(path: Path, read_only: bool) -> None:
     if path.is_dir():
         entries = set(os.listdir(path))
         if entries and "CURRENT" not in entries:
-            # Never let RocksDB scatter its files through an unrelated directory.
-            raise StoreError(f"{path} exists but is not a quotegraph store (no RocksDB files in it)")
+            if not all(_ROCKSDB_FILE.fullmatch(name) for name in entries):
+                # Never let RocksDB scatter its files through an unrelated directory.
+                raise StoreError(f"{path} exists but is not a quotegraph store (no RocksDB files in it)")
+            if read_only:
+                raise StoreError(f"no store at {path} yet (its creation was interrupted; run `kg build`)")
         if not entries and read_only:
             raise StoreError(f"no store at {path} (run `kg build` first)")
         if not read_only and not os.access(path, os.W_OK | os.X_OK):
