@@ -265,7 +265,8 @@ class ArticleResolver:
             if entity.kind != "Person":
                 continue
             for role in entity.roles:
-                role_words = {w.lower() for w in role.title.replace(",", " ").split()}
+                described = f"{role.title} {role.organization or ''} {role.rank or ''}"
+                role_words = {w.lower() for w in described.replace(",", " ").split()}
                 if head not in role_words:
                     continue
                 score = len(words & role_words)
