@@ -343,7 +343,7 @@ def test_article_over_max_chars(tmp_path: Path) -> None:
     path = tmp_path / "huge.txt"
     path.write_bytes(b"a" * 10_485_760)
     assert error_of(path) == (
-        f"{path}: article is 10,485,760 characters; the limit is 2,000,000 (--max-chars)"
+        f"{path}: article is 10,485,760 characters; the limit is 1,000,000 (--max-chars)"
     )
 
 

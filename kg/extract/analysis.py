@@ -18,14 +18,23 @@ from kg.resolve.timex import normalise_time
 
 def analyse(article: Article, nlp: Language | None = None) -> Analysis:
     nlp = nlp or load_nlp()
+    if len(article.text) >= nlp.max_length:
+        nlp.max_length = len(article.text) + 1
     return analysis_from_doc(article, nlp(article.text))
 
 
 def analyse_many(articles: Iterable[Article], nlp: Language | None = None, batch_size: int = 16) -> Iterator[Analysis]:
     """Streams analyses; spaCy batches the parsing (`nlp.pipe`)."""
     nlp = nlp or load_nlp()
-    pairs = ((a.text, a) for a in articles)
-    for doc, article in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
+
+    def pairs() -> Iterator[tuple[str, Article]]:
+        for article in articles:
+            # The reader enforces --max-chars; when a user raised it past spaCy's guard, honour it.
+            if len(article.text) >= nlp.max_length:
+                nlp.max_length = len(article.text) + 1
+            yield article.text, article
+
+    for doc, article in nlp.pipe(pairs(), as_tuples=True, batch_size=batch_size):
         yield analysis_from_doc(article, doc)
 
 

@@ -424,7 +424,7 @@ class ArticleQuotes:
             for k, q in enumerate(quotes)
             if k == 0 or (q.start, q.end) != (quotes[k - 1].start, quotes[k - 1].end)
         ]
-        quotes = _drop_nested(quotes)
+        quotes = _drop_nested(quotes, self.text)
         _inherit_attribution(quotes, self)
         return [q for q in quotes if q.speaker is not None]
 
@@ -526,7 +526,7 @@ def _abbreviation_before(text: str, dot: int) -> bool:
     } or (len(word) <= 4 and word.count(".") >= 2)
 
 
-def _drop_nested(quotes: list[RawQuote]) -> list[RawQuote]:
+def _drop_nested(quotes: list[RawQuote], text: str) -> list[RawQuote]:
     """A reported clause that lies inside another quotation of the same attribution is one statement."""
     kept: list[RawQuote] = []
     for quote in quotes:
@@ -541,7 +541,7 @@ def _drop_nested(quotes: list[RawQuote]) -> list[RawQuote]:
             None,
         )
         if inside is not None and quote.type != "direct":
-            cut = _separate_clause_start(inside, quote)
+            cut = _separate_clause_start(inside, quote, text)
             if cut is None:
                 continue
             # "He claimed A even as the office estimated that B": two statements, two speakers.
@@ -550,7 +550,7 @@ def _drop_nested(quotes: list[RawQuote]) -> list[RawQuote]:
     return kept
 
 
-def _separate_clause_start(outer: RawQuote, inner: RawQuote) -> int | None:
+def _separate_clause_start(outer: RawQuote, inner: RawQuote, text: str) -> int | None:
     """Where `inner`'s attribution clause starts, when it is an adverbial or coordinated clause of
     its own (with its own subject) hanging off the end of `outer`'s content; None when the inner
     speech is part of what the outer speaker said ("X said Y told him …")."""
@@ -571,7 +571,7 @@ def _separate_clause_start(outer: RawQuote, inner: RawQuote) -> int | None:
     ):
         k -= 1
     cut = doc[k].idx
-    while cut > outer.start and doc.text[cut - 1] in " ,;—–-":
+    while cut > outer.start and text[cut - 1] in " ,;—–-":
         cut -= 1
     return cut if cut - outer.start >= 8 else None
 

@@ -30,7 +30,8 @@ from kg.read.sources import FORMATS, STDIN, iter_sources, os_error
 
 __all__ = ["DEFAULT_MAX_CHARS", "FORMATS", "ReadStats", "check_inputs", "iter_articles"]
 
-DEFAULT_MAX_CHARS = 2_000_000
+# spaCy refuses longer texts by default (nlp.max_length), and parsing memory grows with length.
+DEFAULT_MAX_CHARS = 1_000_000
 
 
 def iter_articles(
@@ -77,10 +78,11 @@ def check_inputs(
     It streams like iter_articles and costs about as much (JSON must be parsed and HTML
     extracted to know they hold an article), so use it when all-or-nothing matters.
     """
-    if STDIN in paths:
-        from kg.read.sources import spool_stdin
+    from kg.read.sources import spool_pipes, spool_stdin
 
+    if STDIN in paths:
         spool_stdin()
+    spool_pipes(paths)
     stats = ReadStats()
     for _ in iter_articles(paths, skip_bad=skip_bad, warn=warn or _ignore, max_chars=max_chars, stats=stats):
         pass

@@ -28,7 +28,7 @@ class ReadContext:
 
     skip_bad: bool = False
     warn_fn: Callable[[str], None] | None = None
-    max_chars: int = 2_000_000
+    max_chars: int = 1_000_000
     stats: ReadStats = field(default_factory=ReadStats)
 
     def warn(self, message: str) -> None:

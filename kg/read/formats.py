@@ -45,6 +45,9 @@ def read_source(src: Source, ctx: ReadContext) -> Iterator[Article]:
             yield _read_html(stream, src.path, ctx)
         else:
             stem = os.path.splitext(os.path.basename(src.path))[0]
+            # A file name that is not UTF-8 (an old Latin-1 archive) decodes to lone surrogates,
+            # which no RDF literal may hold: keep the readable part, mark the rest.
+            stem = stem.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
             yield _read_text(stream, src.path, ctx, fallback_id=stem)
 
 

@@ -168,7 +168,7 @@ def _file_entry(entry: os.DirEntry[str], fmt: Format, ctx: ReadContext) -> Sourc
 
 def open_file(path: str) -> BinaryIO:
     try:
-        return open(path, "rb")  # noqa: SIM115 - the caller owns and closes it
+        return open(_spooled_pipes.get(path, path), "rb")  # noqa: SIM115 - the caller owns and closes it
     except OSError as err:
         raise os_error(path, err) from None
 
@@ -203,6 +203,26 @@ _spool: tuple[object, BinaryIO] | None = None
 
 def _stdin_buffer() -> BinaryIO:
     return getattr(sys.stdin, "buffer", sys.stdin)  # type: ignore[return-value]
+
+
+# Explicitly named pipes (`kg build <(zcat a.txt.gz)`, a FIFO) can be read only once too: the
+# pre-scan copies them the same way, and `open_file` reads the copy under the original name.
+_spooled_pipes: dict[str, str] = {}
+
+
+def spool_pipes(paths: Sequence[str]) -> None:
+    for given in paths:
+        path = os.fspath(given)
+        if path == STDIN or path in _spooled_pipes:
+            continue
+        try:
+            mode = os.stat(path).st_mode
+        except OSError:
+            continue  # reported by the read itself
+        if stat.S_ISFIFO(mode) or stat.S_ISCHR(mode):
+            with open(path, "rb") as pipe, tempfile.NamedTemporaryFile(delete=False, prefix="kg-pipe-") as copy:
+                shutil.copyfileobj(pipe, copy, _CHUNK)
+            _spooled_pipes[path] = copy.name
 
 
 def spool_stdin() -> None:

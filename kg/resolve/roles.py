@@ -326,10 +326,11 @@ def _text(tokens: Sequence[Token]) -> str:
     """Tokens as written, keeping the article's spacing between them."""
     if not tokens:
         return ""
-    doc = tokens[0].doc
     out = ""
     for a, b in zip(tokens, [*tokens[1:], None], strict=True):
         out += a.text
         if b is not None:
-            out += doc.text[a.idx + len(a.text) : b.idx] if b.i == a.i + 1 else " "
+            # `a.whitespace_` is the text between adjacent tokens; `doc.text` would rebuild the
+            # whole article on every call (quadratic on long articles).
+            out += a.whitespace_ if b.i == a.i + 1 else " "
     return out.strip()

@@ -55,6 +55,7 @@ STOP_ROLE_WORDS = frozenset({"the", "a", "an", "of", "for", "at", "in", "and", "
 class ArticleResolver:
     def __init__(self, doc: Doc) -> None:
         self.doc = doc
+        self.text = doc.text  # once: spaCy rebuilds Doc.text from the tokens on every access
         self.entities: dict[str, Entity] = {}
         self.persons = PersonIndex()
         self.cluster_entity: dict[int, str] = {}  # id(cluster) → entity key
@@ -72,7 +73,7 @@ class ArticleResolver:
             self.entities[key] = entity
         elif name != entity.name:
             entity.alternate_names.add(name)
-        entity.mentions.append(Mention(self.doc.text[start:end], start, end, form, kind))  # type: ignore[arg-type]
+        entity.mentions.append(Mention(self.text[start:end], start, end, form, kind))  # type: ignore[arg-type]
         return key
 
     def _person_entity(self, cluster: PersonCluster, start: int, end: int, form: str = "name") -> str:
@@ -86,7 +87,7 @@ class ArticleResolver:
             self.entities[key] = entity
         entity.name = cluster.name
         entity.alternate_names = {f for f in cluster.forms if f != cluster.name}
-        entity.mentions.append(Mention(self.doc.text[start:end], start, end, form, "Person"))  # type: ignore[arg-type]
+        entity.mentions.append(Mention(self.text[start:end], start, end, form, "Person"))  # type: ignore[arg-type]
         return key
 
     # ------------------------------------------------------------ article-wide index
