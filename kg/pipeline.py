@@ -15,15 +15,15 @@ import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from spacy.language import Language
-
-from kg.extract import analyse_many, load_nlp
 from kg.graph import analysis_to_graph, article_iri, article_key
 from kg.model import Analysis, Article
 from kg.read import DEFAULT_MAX_CHARS, check_inputs, iter_articles
 from kg.store import QuoteStore
+
+if TYPE_CHECKING:  # spaCy loads in ~1 s: only building needs it, not `kg query` or `kg --help`
+    from spacy.language import Language
 
 DEFAULT_STORE = "kg.db"
 DEFAULT_PARTITION_SIZE = 200  # articles per Dask task / shard: big enough to amortise scheduling
@@ -159,6 +159,8 @@ def build(
 
         build_local(articles, store_path, report=report, progress=progress, workers=workers, force=force)
         return report
+
+    from kg.extract import analyse_many, load_nlp
 
     nlp = nlp or load_nlp()
     with QuoteStore.open(store_path) as store:

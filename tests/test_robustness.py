@@ -513,12 +513,6 @@ def test_skip_bad_jsonl_builds_the_good_lines(
     assert len(after) == len(before) + 2
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="kg/cli/build_cmd.py prints warnings through a rich Console that wraps them at 80 columns "
-    "when stderr is not a terminal, so a long warning becomes two lines (fix: Console(stderr=True, "
-    "soft_wrap=True) or print(..., soft_wrap=True))",
-)
 def test_warnings_are_one_line_each(bad_input_runs: dict[str, tuple[Run, Path, Path]]) -> None:
     for name in ("JSONL with a broken line, --skip-bad", "cp1252 file", "directory with a symlink loop"):
         run, _, _ = bad_input_runs[name]

@@ -27,7 +27,8 @@ from kg.cli import app
 from kg.pipeline import DEFAULT_PARTITION_SIZE, DEFAULT_STORE, build, default_shard_dir
 from kg.read import DEFAULT_MAX_CHARS, check_inputs
 
-err_console = Console(stderr=True)
+# soft_wrap: a warning stays one line (naming its file) even when stderr is a pipe, not a terminal.
+err_console = Console(stderr=True, soft_wrap=True)
 
 
 class EngineChoice(str, Enum):
