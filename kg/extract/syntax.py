@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Span, Token
 
 from kg.extract.lexicon import ALL_MARKS
 
@@ -46,36 +46,18 @@ def strip_determiner(span: Span) -> Span:
     return span.doc[start : span.end]
 
 
-def char_bounds(tokens: Iterable[Token]) -> tuple[int, int]:
-    toks = list(tokens)
-    return toks[0].idx, toks[-1].idx + len(toks[-1].text)
-
-
-def trim_span(text: str, start: int, end: int, *, keep_closing_mark: bool = True) -> tuple[int, int]:
-    """Trim whitespace and edge punctuation; keep a closing quotation mark that ends a quoted fragment."""
-    while start < end and (text[start] in TRIM_CHARS):
+def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """Trim whitespace and edge punctuation (closing quotation marks are not trimmed: a quoted
+    fragment that ends a clause keeps its mark)."""
+    while start < end and text[start] in TRIM_CHARS:
         start += 1
-    while end > start:
-        ch = text[end - 1]
-        if ch in TRIM_CHARS:
-            end -= 1
-        elif keep_closing_mark and ch in '”"' and _has_open_before(text, start, end - 1):
-            break
-        else:
-            break
+    while end > start and text[end - 1] in TRIM_CHARS:
+        end -= 1
     return start, end
-
-
-def _has_open_before(text: str, start: int, pos: int) -> bool:
-    return any(ch in '“"' for ch in text[start:pos])
 
 
 def contains_mark(text: str, start: int, end: int) -> bool:
     return any(ch in ALL_MARKS for ch in text[start:end])
-
-
-def tokens_between(doc: Doc, start_char: int, end_char: int) -> list[Token]:
-    return [t for t in doc if t.idx >= start_char and t.idx + len(t.text) <= end_char]
 
 
 def has_verb(tokens: Iterable[Token]) -> bool:
