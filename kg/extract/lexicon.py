@@ -461,21 +461,8 @@ MALE_PRONOUNS: frozenset[str] = frozenset({"he", "him", "his"})
 FEMALE_PRONOUNS: frozenset[str] = frozenset({"she", "her", "hers"})
 PLURAL_PRONOUNS: frozenset[str] = frozenset({"they", "them", "we", "us"})
 NEUTER_PRONOUNS: frozenset[str] = frozenset({"it"})
-PERSONAL_PRONOUNS: frozenset[str] = (
-    MALE_PRONOUNS
-    | FEMALE_PRONOUNS
-    | PLURAL_PRONOUNS
-    | NEUTER_PRONOUNS
-    | {
-        "i",
-        "me",
-        "you",
-    }
-)
-
 # Quotation marks: opening → closing.  Straight double quotes toggle.
 OPENING_MARKS = "“„«"
 CLOSING_MARKS = "”»"
 STRAIGHT_MARK = '"'
 ALL_MARKS = OPENING_MARKS + CLOSING_MARKS + STRAIGHT_MARK
-SINGLE_MARKS = "‘’"
