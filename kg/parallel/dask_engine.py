@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import dask
 from distributed import Client, Future, LocalCluster, WorkerPlugin
 
 from kg.errors import KgError
@@ -39,6 +40,11 @@ if TYPE_CHECKING:
 
     from kg.pipeline import BuildReport
 
+# The worker's statistical profiler and system monitor sample the compute thread's stack every
+# few ms; on spaCy's deep stacks that cost ~20% of the workers' CPU in benchmarks/scaling.py
+# runs.  Set for the local cluster; for a cluster of your own, set the same on its workers
+# (DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED=False, DASK_DISTRIBUTED__ADMIN__SYSTEM_MONITOR__GIL__ENABLED=False).
+WORKER_CONFIG = {"distributed.worker.profile.enabled": False, "distributed.admin.system-monitor.gil.enabled": False}
 DEFAULT_CONNECT_TIMEOUT = 10.0  # seconds; distributed's own default (30 s) is long for a typo
 IN_FLIGHT_PER_THREAD = 2
 
@@ -89,7 +95,8 @@ def extract_partition(articles: list[Article], path: str) -> ShardInfo:
 def connect(scheduler: str | None, workers: int, timeout: float = DEFAULT_CONNECT_TIMEOUT) -> Iterator[Client]:
     """A client of the cluster at `scheduler`, or of a fresh loopback-only LocalCluster."""
     if scheduler is None:
-        with LocalCluster(
+        # Nannies hand the config current at their creation to the worker processes they spawn.
+        with dask.config.set(WORKER_CONFIG), LocalCluster(
             n_workers=workers,
             threads_per_worker=1,
             processes=True,
