@@ -4,10 +4,12 @@ bounded number of articles in flight; a bad scheduler address is one line of err
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
 import sys
+import time
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -21,6 +23,7 @@ from kg.model import Article
 from kg.parallel import workers as pool_engine
 from kg.parallel.results import ArticleResult
 from kg.parallel.shards import read_header, shard_name, write_shard
+from kg.parallel.write import PeriodicFlush
 from kg.pipeline import build
 from kg.store import QuoteStore
 
@@ -97,6 +100,34 @@ def test_workers_build_is_identical_streamed_and_incremental(corpus, serial, tmp
     # Unchanged articles are skipped in the parent: no batch is sent, so no worker even starts.
     again = build([str(p) for p in sorted(corpus.glob("*.txt"))], store_path=store, workers=2)
     assert (again.articles_built, again.articles_skipped) == (0, 7)
+
+
+def test_workers_stop_at_once_on_interrupt(corpus, tmp_path):
+    """Ctrl-C (here raised by the progress callback, in the parent's main thread) ends the pool
+    build promptly: queued batches are not finished, the workers are gone, the store is usable."""
+    import psutil
+
+    def interrupt(_articles: int, _quotations: int) -> None:
+        raise KeyboardInterrupt
+
+    def pool_workers() -> list[psutil.Process]:
+        """Live children of the fork server (the pool workers; the server itself stays)."""
+        me, found = psutil.Process(), []
+        for p in me.children(recursive=True):
+            with contextlib.suppress(psutil.Error):  # it may vanish while being looked at
+                if p.ppid() != me.pid and "forkserver" in " ".join(p.cmdline()) and p.status() != psutil.STATUS_ZOMBIE:
+                    found.append(p)
+        return found
+
+    with pytest.raises(KeyboardInterrupt):
+        build([str(corpus)], store_path=tmp_path / "kg.db", workers=2, on_progress=interrupt)
+    for _ in range(50):
+        if not pool_workers():
+            break
+        time.sleep(0.1)
+    assert not pool_workers()
+    with QuoteStore.open(tmp_path / "kg.db", read_only=True) as store:
+        assert len(store.article_hashes()) == 1  # the one article written before the interrupt
 
 
 # ------------------------------------------------------------------ dask
@@ -243,3 +274,18 @@ def test_unusable_shard_header_means_missing(tmp_path):
     (tmp_path / "old.nq").write_text('# quotegraph-shard {"format": 0}\n')
     assert read_header(tmp_path / "bad.nq") is None and read_header(tmp_path / "old.nq") is None
     assert read_header(tmp_path / "absent.nq") is None
+
+
+def test_periodic_flush_counts_articles():
+    class FakeStore:
+        flushes = 0
+
+        def flush(self) -> None:
+            self.flushes += 1
+
+    store = FakeStore()
+    flusher = PeriodicFlush(store, every=3)  # type: ignore[arg-type]
+    for _ in range(7):
+        flusher.wrote()
+    flusher.wrote(5)  # a whole shard at once
+    assert store.flushes == 3

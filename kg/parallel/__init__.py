@@ -5,10 +5,7 @@
 * `dask_engine.build_dask` — a Dask cluster (`kg build --engine dask`): each task writes one
   N-Quads shard file (`shards`), which the client then loads into the store.
 
-Both stream: input is read lazily and only a bounded number of batches is in flight.  Nothing
-here imports dask until the dask engine is asked for.
+Both stream: input is read lazily and only a bounded number of batches is in flight.  This
+package imports nothing itself, so `kg.parallel.write` (store helpers) costs no spaCy import,
+and dask is imported only by `dask_engine`, when that engine is asked for.
 """
-
-from kg.parallel.results import ArticleResult, article_result, extract_batch
-
-__all__ = ["ArticleResult", "article_result", "extract_batch"]

@@ -32,7 +32,7 @@ from kg.model import Article
 from kg.parallel.batching import batched
 from kg.parallel.results import extract_batch
 from kg.parallel.shards import ShardInfo, read_header, shard_path, write_shard
-from kg.parallel.write import load_shard
+from kg.parallel.write import PeriodicFlush, load_shard
 from kg.store import QuoteStore
 
 if TYPE_CHECKING:
@@ -154,6 +154,7 @@ def build_dask(
     # The store is opened before the cluster starts, so a locked or bad store fails in
     # milliseconds.  Without loading, the store is not consulted: the shards hold every article.
     store = QuoteStore.open(store_path) if load else None
+    flusher = PeriodicFlush(store) if store is not None else None
     cluster = _LazyClient(scheduler, workers, connect_timeout)
     pending: deque[_Slot] = deque()
     try:
@@ -169,8 +170,9 @@ def build_dask(
                     )
                 report.shards_written += 1
             assert slot.info is not None
-            if store is not None:
+            if store is not None and flusher is not None:
                 load_shard(store, slot.path, slot.info.graphs)
+                flusher.wrote(slot.info.articles)
             report.record(slot.info.quotations, slot.info.by_type, articles=slot.info.articles)
             progress(slot.info.articles, slot.info.quotations)
 

@@ -29,7 +29,7 @@ from kg.errors import KgError
 from kg.model import Article
 from kg.parallel.batching import batched
 from kg.parallel.results import ArticleResult, extract_batch
-from kg.parallel.write import write_article
+from kg.parallel.write import PeriodicFlush, write_article
 from kg.store import QuoteStore
 
 if TYPE_CHECKING:
@@ -86,6 +86,7 @@ def build_local(
 
     with QuoteStore.open(store_path) as store:
         known = {} if force else store.article_hashes()
+        flusher = PeriodicFlush(store)
 
         def changed() -> Iterator[Article]:
             for article in articles:
@@ -98,6 +99,7 @@ def build_local(
         def write(results: list[ArticleResult]) -> None:
             for result in results:
                 write_article(store, result.graph_iri, result.ntriples)
+                flusher.wrote()
                 report.record(result.quotations, result.by_type)
                 progress(1, result.quotations)
 
@@ -115,6 +117,17 @@ def build_local(
                 "a build worker died (killed, or out of memory?); the articles written so far are kept, "
                 "rerun to finish"
             ) from None
+        except BaseException:
+            # An error or Ctrl-C: workers hold nothing worth saving (the parent does every write),
+            # so stop them now instead of letting them finish the batches already queued.
+            _stop_workers(pool)
+            raise
         finally:
-            # On error or Ctrl-C: drop queued batches, let running ones end, reap the workers.
             pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    # ProcessPoolExecutor has no public way to do this before Python 3.14 (terminate_workers).
+    processes = getattr(pool, "_processes", None) or {}
+    for process in list(processes.values()):
+        process.terminate()

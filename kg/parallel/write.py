@@ -45,6 +45,24 @@ def load_shard(store: QuoteStore, path: str | os.PathLike[str], graphs: Iterable
         raise _write_error(store, err) from None
 
 
+class PeriodicFlush:
+    """Calls `store.flush()` every `every` articles written.
+
+    Without it the writing process's RSS climbs by hundreds of MB per thousand articles and only
+    levels off at ~2.2 GB (RocksDB keeps the written data in memory buffers); flushing them to
+    disk now and then keeps the writer at a few hundred MB (measured in benchmarks/README.md).
+    """
+
+    def __init__(self, store: QuoteStore, every: int = 500) -> None:
+        self.store, self.every, self.pending = store, every, 0
+
+    def wrote(self, articles: int = 1) -> None:
+        self.pending += articles
+        if self.pending >= self.every:
+            self.pending = 0
+            self.store.flush()
+
+
 def _write_error(store: QuoteStore, err: OSError) -> StoreError:
     if err.errno == errno.ENOSPC or "no space left" in str(err).lower():
         return StoreError(f"disk full while writing store {store.path}")
