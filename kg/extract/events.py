@@ -29,7 +29,7 @@ from collections.abc import Iterable
 from spacy.tokens import Doc, Span, Token
 
 from kg.extract.lexicon import REPORTING_VERBS
-from kg.extract.syntax import np_bounds
+from kg.extract.syntax import entities, np_bounds
 from kg.model import Article, Event, Quotation
 from kg.resolve.names import normalise_name, without_article
 from kg.resolve.speakers import ArticleResolver
@@ -87,7 +87,7 @@ class _EventFinder:
         self.doc = doc
         self.resolver = resolver
         self.article = article
-        self.ent_at: dict[int, Span] = {t.i: e for e in doc.ents for t in e}
+        self.ent_at: dict[int, Span] = {t.i: e for e in entities(doc) for t in e}
         # Cues of the article's quotations, by (sentence start, cue text): their verbs are speech acts.
         self.cues = {(q.sentence_start, q.cue) for q in quotations if q.cue}
         self.support_objects: set[int] = set()  # event nouns already taken through their support verb

@@ -34,7 +34,7 @@ from kg.extract.attribution import (
     speaker_phrase,
 )
 from kg.extract.quotemarks import QuotedSpan, find_quoted_spans, paragraphs
-from kg.extract.syntax import contains_mark, has_verb, np_span, trim_span
+from kg.extract.syntax import contains_mark, entities, entities_in, has_verb, np_span, trim_span
 
 MAX_TAIL_CUE_DISTANCE = 14  # tokens between a closing mark and the cue of its attribution
 SENTENCE_END = re.compile(r"[.!?][\"”’)]*\s+(?=[A-Z“\"‘(\[])")
@@ -112,7 +112,7 @@ class ArticleQuotes:
         """The DATE expression of the sentence that is about the speech act, not its content."""
         sent = cue_tok.sent
         best: tuple[int, str] | None = None
-        for ent in sent.ents:
+        for ent in entities_in(sent):
             if ent.label_ not in {"DATE", "TIME"}:
                 continue
             if content[0] <= ent.start_char < content[1] or self.inside_marks(ent.start_char):
@@ -276,7 +276,7 @@ class ArticleQuotes:
         # "said in December there were …": the date belongs to the saying.
         if toks and toks[0].dep_ == "prep" and toks[0].head.i == clause.i and toks[0].i == cue.token.i + 1:
             pp_end = toks[0].right_edge.i
-            if any(e.label_ in {"DATE", "TIME"} for e in self.doc[toks[0].i : pp_end + 1].ents):
+            if any(e.label_ in {"DATE", "TIME"} for e in entities_in(self.doc[toks[0].i : pp_end + 1])):
                 toks = [t for t in toks if t.i > pp_end]
         if not toks:
             return (clause.idx, clause.idx)
@@ -459,7 +459,7 @@ class ArticleQuotes:
         surnames = {s.text.split()[-1].lower() for s in speakers if s.text.split()}
         p_start, p_end = self.paras[index]
         found = None
-        for ent in self.doc.ents:
+        for ent in entities(self.doc):
             outside_quotes = p_start <= ent.start_char < p_end and not self.inside_marks(ent.start_char)
             if (
                 ent.label_ == "PERSON"

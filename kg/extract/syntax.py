@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable
 
-from spacy.tokens import Span, Token
+from spacy.tokens import Doc, Span, Token
 
 from kg.extract.lexicon import ALL_MARKS
 
@@ -16,6 +17,31 @@ NP_LEFT_DEPS = frozenset(
 # Right dependents that stay inside a name ("Te Kaurinui Robert Parata" sometimes parses flat).
 NP_RIGHT_DEPS = frozenset({"flat", "compound"})
 TRIM_CHARS = " \t\n,.;:—–-"
+_ENTITIES_KEY = ("quotegraph", "entities")
+
+
+def entities(doc: Doc) -> tuple[Span, ...]:
+    """`doc.ents`, built once per Doc.
+
+    spaCy builds a new tuple of Spans over the whole document on every `doc.ents` (and every
+    `span.ents`) access; resolution asks thousands of times per article, which made it
+    quadratic in article length.  The pipeline never changes entities after it has run.
+    """
+    cached = doc.user_data.get(_ENTITIES_KEY)
+    if cached is None:
+        cached = doc.user_data[_ENTITIES_KEY] = tuple(doc.ents)
+    return cached
+
+
+def entities_in(span: Span) -> tuple[Span, ...]:
+    """`span.ents`: the entities lying wholly inside `span`, in order."""
+    ents = entities(span.doc)
+    inside = []
+    for ent in ents[bisect.bisect_left(ents, span.start, key=lambda e: e.start) :]:
+        if ent.end > span.end:  # entities never overlap: none after this one fits either
+            break
+        inside.append(ent)
+    return tuple(inside)
 
 
 def np_bounds(head: Token) -> tuple[int, int]:

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc
 
 from kg.extract.lexicon import ORG_NOUNS
+from kg.extract.syntax import entities
 from kg.model import Analysis, Entity
 from kg.resolve.names import clean_surface, normalise_name, without_article
 from kg.resolve.roles import DEMONYMS, country_of
@@ -155,7 +156,7 @@ def _is_acronym_of(short: str, long: str) -> bool:
 
 def _parentheses(analysis: Analysis, doc: Doc) -> list[AliasLink]:
     links: list[AliasLink] = []
-    for ent in doc.ents:
+    for ent in entities(doc):
         after = ent.end
         if after + 2 >= len(doc) or doc[after].text != "(":
             continue
@@ -185,8 +186,8 @@ def _parentheses(analysis: Analysis, doc: Doc) -> list[AliasLink]:
 
 def _appositions(analysis: Analysis, doc: Doc) -> list[AliasLink]:
     links: list[AliasLink] = []
-    ent_at = {t.i: e for e in doc.ents if e.label_ == "ORG" for t in e}
-    for ent in doc.ents:
+    ent_at = {t.i: e for e in entities(doc) if e.label_ == "ORG" for t in e}
+    for ent in entities(doc):
         if ent.label_ != "ORG":
             continue
         for child in ent.root.children:
@@ -286,7 +287,7 @@ def _demonym_variant(analysis: Analysis, doc: Doc) -> list[AliasLink]:
             continue
         country, rest = found.group(1), found.group(2)
         demonyms = {_COUNTRY_OF_DEMONYM.get(country.casefold(), "")}
-        demonyms |= {e.text for e in doc.ents if e.label_ == "NORP" and country_of(e.text, doc) == country}
+        demonyms |= {e.text for e in entities(doc) if e.label_ == "NORP" and country_of(e.text, doc) == country}
         for demonym in sorted(d for d in demonyms if d):
             variant = re.search(rf"\b{re.escape(demonym)} {re.escape(rest)}\b", text, re.IGNORECASE)
             if variant is None:

@@ -29,7 +29,7 @@ from collections.abc import Sequence
 from spacy.tokens import Doc, Span, Token
 
 from kg.extract.lexicon import ORG_NOUNS, ROLE_NOUNS
-from kg.extract.syntax import np_bounds, strip_determiner
+from kg.extract.syntax import entities, entities_in, np_bounds, strip_determiner
 from kg.model import Role
 from kg.resolve.names import clean_surface, without_article
 
@@ -94,7 +94,7 @@ def country_of(demonym: str, doc: Doc | None = None) -> str | None:
     if key in DEMONYMS:
         return DEMONYMS[key]
     if doc is not None and len(key) >= 4:
-        for ent in doc.ents:
+        for ent in entities(doc):
             if ent.label_ != "GPE":
                 continue
             name = without_article(ent.text)
@@ -183,10 +183,10 @@ def parse_chain(tokens: Sequence[Token], evidence: str = "") -> Role | None:
 def organisation_in(span: Span) -> str | None:
     """The organisation a span names: an ORG entity, else a place, else a nationality's country."""
     for labels in (ORG_LABELS, PLACE_LABELS):
-        for ent in span.ents:
+        for ent in entities_in(span):
             if ent.label_ in labels:
                 return clean_surface(without_article(ent.text))
-    for ent in span.ents:
+    for ent in entities_in(span):
         if ent.label_ == "NORP":
             return country_of(ent.text, span.doc) or clean_surface(ent.text)
     return None
@@ -235,7 +235,7 @@ def _in_named_org(tok: Token) -> bool:
     """'Major' in "Major League Baseball" belongs to a name, unlike 'Army' tagged ORG alone."""
     if tok.ent_type_ != "ORG":
         return False
-    ent = next((e for e in tok.doc.ents if e.start <= tok.i < e.end), None)
+    ent = next((e for e in entities(tok.doc) if e.start <= tok.i < e.end), None)
     return ent is not None and any(not _is_rank_word(t) for t in ent if t.pos_ != "DET")
 
 
@@ -306,7 +306,7 @@ def _prepositional_org(head: Token, right: list[Token]) -> tuple[list[Token], st
             tail = right[:k]
             break
     for labels, preps in ((ORG_LABELS, ORG_PREPS), (PLACE_LABELS, frozenset({"of"}))):
-        for ent in doc.ents:
+        for ent in entities(doc):
             if ent.label_ not in labels or ent.start not in positions:
                 continue
             prep = next((t for t in reversed(right) if t.i < ent.start and t.pos_ == "ADP"), None)

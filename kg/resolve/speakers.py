@@ -19,7 +19,7 @@ from kg.extract.lexicon import (
     ROLE_NOUNS,
 )
 from kg.extract.quotes import RawQuote
-from kg.extract.syntax import np_bounds, strip_determiner
+from kg.extract.syntax import entities, np_bounds, strip_determiner
 from kg.model import Entity, EntityKind, Mention, Role
 from kg.resolve.names import PersonCluster, PersonIndex, clean_surface, normalise_name, without_article
 from kg.resolve.roles import organisation_in, role_of_name
@@ -92,7 +92,7 @@ class ArticleResolver:
 
     # ------------------------------------------------------------ article-wide index
     def _index_names(self) -> None:
-        persons = [e for e in self.doc.ents if e.label_ == "PERSON"]
+        persons = [e for e in entities(self.doc) if e.label_ == "PERSON"]
         self.persons.add_full_names([(e.start_char, e.text) for e in persons])
         for ent in persons:
             cluster = self.persons.resolve(ent.text, ent.start_char)
@@ -109,7 +109,7 @@ class ArticleResolver:
                 entity = self.entities[key]
                 if all(r.title != role.title for r in entity.roles):
                     entity.roles.append(role)
-        for ent in self.doc.ents:
+        for ent in entities(self.doc):
             if ent.label_ in ORG_LABELS:
                 self._entity("Organization", without_article(ent.text), ent.start_char, ent.end_char)
             elif ent.label_ in PLACE_LABELS:
@@ -145,7 +145,7 @@ class ArticleResolver:
         root = span.root
         start, end = span.start_char, span.end_char
         person = next(
-            (e for e in self.doc.ents if e.label_ == "PERSON" and e.start < span.end and span.start < e.end),
+            (e for e in entities(self.doc) if e.label_ == "PERSON" and e.start < span.end and span.start < e.end),
             None,
         )
         if person is not None:
@@ -170,7 +170,7 @@ class ArticleResolver:
             known = self.persons.resolve(span.text, start, create=False)
             if known is not None and len(known.words()) > len(span.text.split()):
                 return self._person_entity(known, start, end)
-        org = next((e for e in self.doc.ents if e.label_ in ORG_LABELS and e.start <= root.i < e.end), None)
+        org = next((e for e in entities(self.doc) if e.label_ in ORG_LABELS and e.start <= root.i < e.end), None)
         if org is not None:
             first = org.start
             # NER often cuts a long name short ("World Travel and [Tourism Council]"): take the
@@ -211,7 +211,7 @@ class ArticleResolver:
             if cluster is not None:
                 return self._person_entity(cluster, start, end)
             place = next(
-                (e for e in self.doc.ents if e.label_ in PLACE_LABELS and e.start <= root.i < e.end), None
+                (e for e in entities(self.doc) if e.label_ in PLACE_LABELS and e.start <= root.i < e.end), None
             )
             kind: EntityKind = "Place" if place is not None else "Organization"
             return self._entity(kind, span.text, start, end)
@@ -219,7 +219,7 @@ class ArticleResolver:
 
     def _last_named_org(self, position: int) -> str | None:
         window = [
-            e for e in self.doc.ents if e.label_ in ORG_LABELS and position - 2000 < e.start_char < position
+            e for e in entities(self.doc) if e.label_ in ORG_LABELS and position - 2000 < e.start_char < position
         ]
         if not window:
             return None
@@ -277,7 +277,7 @@ class ArticleResolver:
 
     def _about(self, start: int, end: int) -> list[str]:
         keys: list[str] = []
-        for ent in self.doc.ents:
+        for ent in entities(self.doc):
             if not (start <= ent.start_char and ent.end_char <= end):
                 continue
             if ent.label_ == "PERSON":
