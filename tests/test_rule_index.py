@@ -1,0 +1,85 @@
+"""The indexed attribute-ruler matcher finds exactly what spaCy's Matcher finds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import spacy
+
+from kg.extract import rule_index
+from kg.extract.nlp import load_stock_pipeline
+from kg.extract.rule_index import IndexedRuleMatcher
+
+DATA = Path(__file__).parent / "data"
+
+# Strings that reach the rarer rules: two-token lemma rules, regexes, expletive "there is",
+# contractions, whitespace tokens.
+ODD_TEXTS = [
+    "Y'all gonna gotta let's c'm on, ain't it? There is nothin' there, y all. There are two.",
+    "  \n\n  x \t y\n",
+    "He gets it; she got it. I'd have gone, wouldn't you? 'Tis not so, nt.",
+    "",
+]
+
+
+def _texts() -> list[str]:
+    texts = [p.read_text(encoding="utf-8") for p in sorted(DATA.glob("**/*.txt"))]
+    return texts + ODD_TEXTS
+
+
+def test_the_model_uses_the_indexed_matcher(nlp):
+    ruler = nlp.get_pipe("attribute_ruler")
+    assert getattr(ruler.match, "__self__", None).__class__ is IndexedRuleMatcher
+
+
+def test_same_matches_as_spacy_matcher(nlp):
+    ruler = nlp.get_pipe("attribute_ruler")
+    indexed = IndexedRuleMatcher(ruler)
+    stock = type(ruler).match  # the class's method, not the instance's replacement
+    checked = 0
+    with nlp.select_pipes(disable=["attribute_ruler", "lemmatizer", "ner"]):
+        for doc in nlp.pipe(_texts()):
+            expected = stock(ruler, doc)
+            assert indexed.match(doc) == expected
+            checked += len(expected)
+    assert checked > 10_000  # every token matches at least the tag-map rule
+
+
+def test_annotations_equal_the_stock_pipeline(nlp):
+    stock_nlp = load_stock_pipeline()
+    stock_nlp.add_pipe("paragraph_breaks", before="parser")
+    assert "match" not in vars(stock_nlp.get_pipe("attribute_ruler"))
+    for ours, theirs in zip(nlp.pipe(_texts()), stock_nlp.pipe(_texts()), strict=True):
+        assert [(t.pos_, str(t.morph), t.lemma_, t.tag_, t.dep_) for t in ours] == [
+            (t.pos_, str(t.morph), t.lemma_, t.tag_, t.dep_) for t in theirs
+        ]
+
+
+def test_custom_patterns_match_like_spacy(nlp):
+    """A fresh ruler with every predicate kind the index understands."""
+    blank = spacy.blank("en")
+    ruler = blank.add_pipe("attribute_ruler")
+    ruler.add_patterns(
+        [
+            {"patterns": [[{"LOWER": {"IN": ["he", "she"]}}, {"LOWER": {"REGEX": "^sa"}}]], "attrs": {"POS": "VERB"}, "index": 1},
+            {"patterns": [[{"LOWER": {"NOT_IN": ["the", ""]}}]], "attrs": {"LEMMA": "x"}},
+            {"patterns": [[{"IS_SPACE": True}]], "attrs": {"POS": "SPACE"}},
+            {"patterns": [[{"LOWER": "the"}], [{"LOWER": "a"}]], "attrs": {"POS": "DET"}},
+        ]
+    )
+    indexed = IndexedRuleMatcher(ruler)
+    for text in ["He said the thing, she sang a song.  \n", "the the a", ""]:
+        doc = blank(text)
+        assert indexed.match(doc) == type(ruler).match(ruler, doc)
+
+
+def test_unsupported_patterns_keep_the_stock_matcher():
+    blank = spacy.blank("en")
+    ruler = blank.add_pipe("attribute_ruler")
+    ruler.add_patterns([{"patterns": [[{"LOWER": "a", "OP": "+"}]], "attrs": {"POS": "DET"}}])
+    assert rule_index.install(blank) is False
+    assert "match" not in vars(ruler)
+    ruler.add_patterns([{"patterns": [[{"MORPH": {"IS_SUPERSET": ["Number=Sing"]}}]], "attrs": {"POS": "X"}}])
+    with pytest.raises(rule_index.Unsupported):
+        IndexedRuleMatcher(ruler)
