@@ -64,6 +64,7 @@ class ArticleQuotes:
         self.paras = paragraphs(self.text)
         self.para_starts = [s for s, _ in self.paras]
         self.marks = find_quoted_spans(self.text, self.paras)
+        self.mark_opens = [span.open for span in self.marks]  # sorted: spans never overlap
         self.token_at = self._char_to_token()
         self.used_cues: set[int] = set()
 
@@ -71,8 +72,7 @@ class ArticleQuotes:
     def _char_to_token(self) -> list[int]:
         index = [-1] * (len(self.text) + 1)
         for tok in self.doc:
-            for c in range(tok.idx, tok.idx + len(tok.text)):
-                index[c] = tok.i
+            index[tok.idx : tok.idx + len(tok)] = [tok.i] * len(tok)
         # Whitespace maps to the next token, so a span start always finds one.
         nxt = len(self.doc)
         for c in range(len(self.text), -1, -1):
@@ -99,9 +99,9 @@ class ArticleQuotes:
         return max(0, bisect.bisect_right(self.para_starts, char) - 1)
 
     def inside_marks(self, char: int) -> QuotedSpan | None:
-        for span in self.marks:
-            if span.open <= char < span.close:
-                return span
+        n = bisect.bisect_right(self.mark_opens, char) - 1
+        if n >= 0 and char < self.marks[n].close:
+            return self.marks[n]
         return None
 
     def sentence_bounds(self, tok: Token) -> tuple[int, int]:
