@@ -1,4 +1,5 @@
-"""The indexed attribute-ruler matcher finds exactly what spaCy's Matcher finds."""
+"""quotegraph's pipeline annotates exactly like the stock model: the indexed attribute-ruler
+matcher finds what spaCy's Matcher finds, and the memoised lemmatizer gives the same lemmas."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from pathlib import Path
 import pytest
 import spacy
 
-from kg.extract import rule_index
+from kg.extract import lemma_memo, rule_index
 from kg.extract.nlp import load_stock_pipeline
 from kg.extract.rule_index import IndexedRuleMatcher
 
@@ -28,9 +29,10 @@ def _texts() -> list[str]:
     return texts + ODD_TEXTS
 
 
-def test_the_model_uses_the_indexed_matcher(nlp):
+def test_the_model_uses_the_speedups(nlp):
     ruler = nlp.get_pipe("attribute_ruler")
     assert getattr(ruler.match, "__self__", None).__class__ is IndexedRuleMatcher
+    assert type(nlp.get_pipe("lemmatizer")).__name__.startswith("Memoised")
 
 
 def test_same_matches_as_spacy_matcher(nlp):
@@ -50,7 +52,10 @@ def test_annotations_equal_the_stock_pipeline(nlp):
     stock_nlp = load_stock_pipeline()
     stock_nlp.add_pipe("paragraph_breaks", before="parser")
     assert "match" not in vars(stock_nlp.get_pipe("attribute_ruler"))
-    for ours, theirs in zip(nlp.pipe(_texts()), stock_nlp.pipe(_texts()), strict=True):
+    assert not type(stock_nlp.get_pipe("lemmatizer")).__name__.startswith("Memoised")
+    texts = _texts()
+    # Twice: the second pass is answered from the lemma memo.
+    for ours, theirs in zip(nlp.pipe(texts + texts), stock_nlp.pipe(texts + texts), strict=True):
         assert [(t.pos_, str(t.morph), t.lemma_, t.tag_, t.dep_) for t in ours] == [
             (t.pos_, str(t.morph), t.lemma_, t.tag_, t.dep_) for t in theirs
         ]
@@ -83,3 +88,10 @@ def test_unsupported_patterns_keep_the_stock_matcher():
     ruler.add_patterns([{"patterns": [[{"MORPH": {"IS_SUPERSET": ["Number=Sing"]}}]], "attrs": {"POS": "X"}}])
     with pytest.raises(rule_index.Unsupported):
         IndexedRuleMatcher(ruler)
+
+
+def test_lemma_memo_leaves_other_lemmatizers_alone():
+    blank = spacy.blank("en")
+    blank.add_pipe("lemmatizer", config={"mode": "lookup"})
+    assert lemma_memo.install(blank) is False
+    assert lemma_memo.install(spacy.blank("en")) is False
