@@ -155,11 +155,14 @@ def main(argv: list[str] | None = None) -> int:
                         help='"N" = --workers N (1 = single process), "dask:N" = --engine dask --workers N')
     parser.add_argument("--dir", type=Path, default=None, help="where corpora are cached (default: a temp dir)")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--keep", type=Path, default=None,
+                        help="build the stores here and keep them (e.g. for store_at_size.py); default: a temp dir")
     args = parser.parse_args(argv)
     print(f"{os.cpu_count()} CPUs; load average {os.getloadavg()[0]:.2f} at start", file=sys.stderr)
     runs: list[Run] = []
     with tempfile.TemporaryDirectory(prefix="kg-scaling-") as tmp:
-        work = Path(tmp)
+        work = args.keep or Path(tmp)
+        work.mkdir(parents=True, exist_ok=True)
         corpora = args.dir or work
         corpora.mkdir(parents=True, exist_ok=True)
         for n in args.sizes:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pyoxigraph as ox
 import pytest
 from conftest import ROOT
 
@@ -21,3 +22,43 @@ def test_readme_sparql_example_returns_rows(sample_store_path, sparql):
     with QuoteStore.open(sample_store_path, read_only=True) as store:
         rows = list(store.query(sparql))  # type: ignore[arg-type]
     assert rows, sparql
+
+
+@pytest.fixture(scope="module")
+def twice_store_path(tmp_path_factory, nlp):
+    """The sample article stored twice under two ids: its people are described in both graphs."""
+    import json
+
+    from conftest import SAMPLE_DIR
+
+    from kg.pipeline import build
+
+    work = tmp_path_factory.mktemp("twice")
+    text = (SAMPLE_DIR / "iraq-troops.txt").read_text(encoding="utf-8")
+    corpus = work / "twice.jsonl"
+    corpus.write_text("".join(json.dumps({"id": f"copy-{n}", "text": text}) + "\n" for n in (1, 2)), encoding="utf-8")
+    build([str(corpus)], store_path=work / "kg.db", nlp=nlp)
+    return work / "kg.db"
+
+
+def _rows(path, sparql: str, bindings=None) -> list[tuple[str, ...]]:
+    with QuoteStore.open(path, read_only=True) as store:
+        return [tuple(str(v) for v in row) for row in store.query(sparql, bindings=bindings)]  # type: ignore[union-attr]
+
+
+def test_shared_speakers_do_not_multiply_rows(sample_store_path, twice_store_path):
+    """A person described in two article graphs is joined inside each graph, so two copies of an
+    article give exactly twice its rows (a join through the union graph would give four times)."""
+    from kg.query.named import load_named
+
+    one, two = _rows(sample_store_path, EXAMPLES[0]), _rows(twice_store_path, EXAMPLES[0])
+    assert one and len(two) == 2 * len(one)
+    top = load_named("top-speakers").sparql
+    counts_one = {r[0]: int(r[2].split('"')[1]) for r in _rows(sample_store_path, top)}
+    counts_two = {r[0]: (int(r[2].split('"')[1]), int(r[3].split('"')[1])) for r in _rows(twice_store_path, top)}
+    assert counts_two == {speaker: (2 * n, 2) for speaker, n in counts_one.items()}
+    for name in ("addressees", "quotes-by-organisation", "who-said-what-about"):
+        query = load_named(name)
+        bindings = {"entity": ox.Literal("Iraq")} if name == "who-said-what-about" else None
+        rows = _rows(twice_store_path, query.sparql, bindings)
+        assert rows and len(rows) == len(set(rows)), name
