@@ -273,3 +273,10 @@ def test_replace_article_ntriples_is_the_same_write(tmp_path: Path) -> None:
         with pytest.raises(StoreError, match="invalid N-Triples"):
             other.replace_article_ntriples(g_iri, "<a> <b> .")
         assert other.count_triples() == len(g)  # the failed write changed nothing
+        # A new graph goes through Store.load, also one transaction: valid lines before a broken
+        # one are not kept either.
+        new_graph = g_iri + "-new"
+        with pytest.raises(StoreError, match="invalid N-Triples"):
+            other.replace_article_ntriples(new_graph, lines + "\n<a> <b> .")
+        assert other.count_triples() == len(g)
+        assert new_graph not in {str(name.value) for name in other.ox.named_graphs()}

@@ -22,7 +22,7 @@ _ENTITIES = """
 SELECT DISTINCT ?s ?p ?o WHERE {
   VALUES ?class { schema:Person schema:Organization schema:Place qg:Group }
   VALUES ?p { rdf:type schema:name schema:alternateName }
-  ?s a ?class ; ?p ?o
+  GRAPH ?g { ?s a ?class ; ?p ?o }  # one article at a time: entity facts repeat per article
 }"""
 _MENTIONED_IN = (
     "SELECT ?e (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a a schema:NewsArticle ; schema:mentions ?e } GROUP BY ?e"

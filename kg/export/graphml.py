@@ -65,9 +65,11 @@ SELECT DISTINCT ?s ?label ?t WHERE {
 
 _MEMBERSHIPS = """
 SELECT DISTINCT ?person ?org ?title WHERE {
-  ?person a schema:Person ; schema:memberOf ?role .
-  ?role a schema:OrganizationRole ; schema:memberOf ?org .
-  OPTIONAL { ?role schema:roleName ?title }
+  GRAPH ?g {  # inside one article: a person's type is repeated in every article naming them
+    ?person a schema:Person ; schema:memberOf ?role .
+    ?role a schema:OrganizationRole ; schema:memberOf ?org .
+    OPTIONAL { ?role schema:roleName ?title }
+  }
 }"""
 
 

@@ -7,6 +7,7 @@ Models come from installed packages only (never downloaded at run time): an inst
 from __future__ import annotations
 
 import functools
+import gc
 
 import spacy
 from spacy.language import Language
@@ -47,4 +48,7 @@ def load_nlp() -> Language:
     nlp.add_pipe("paragraph_breaks", before="parser")
     rule_index.install(nlp)
     lemma_memo.install(nlp)
+    # The model's objects live as long as the process: keep the cyclic GC from walking them again
+    # on every full collection (a few per hundred articles; about 1.5% of a build's time).
+    gc.freeze()
     return nlp

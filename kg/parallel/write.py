@@ -6,7 +6,6 @@ keep the store's guarantee that an article is never half-written.
 
 from __future__ import annotations
 
-import errno
 import os
 from collections.abc import Iterable
 
@@ -14,17 +13,13 @@ import pyoxigraph as ox
 
 from kg.errors import StoreError
 from kg.store import QuoteStore
+from kg.store.messages import store_error
 
 
 def write_article(store: QuoteStore, graph_iri: str, ntriples: str) -> None:
-    """Replace the named graph `graph_iri` with `ntriples`, in ONE update (= one transaction),
-    exactly like `QuoteStore.replace_article` does for an rdflib graph."""
-    g = ox.NamedNode(graph_iri)
-    update = f"DROP SILENT GRAPH {g} ;\nINSERT DATA {{ GRAPH {g} {{\n{ntriples}\n}} }}"
-    try:
-        store.ox.update(update)
-    except OSError as err:
-        raise _write_error(store, err) from None
+    """Replace the named graph `graph_iri` with `ntriples` in one transaction, exactly like
+    `QuoteStore.replace_article` does for an rdflib graph (it is the same code)."""
+    store.replace_article_ntriples(graph_iri, ntriples)
 
 
 def load_shard(store: QuoteStore, path: str | os.PathLike[str], graphs: Iterable[str]) -> None:
@@ -42,7 +37,7 @@ def load_shard(store: QuoteStore, path: str | os.PathLike[str], graphs: Iterable
     except SyntaxError as err:
         raise StoreError(f"shard {path} is not valid N-Quads ({err}); delete it and rebuild") from None
     except OSError as err:
-        raise _write_error(store, err) from None
+        raise store_error(store.path, err, "write") from None
 
 
 class PeriodicFlush:
@@ -61,9 +56,3 @@ class PeriodicFlush:
         if self.pending >= self.every:
             self.pending = 0
             self.store.flush()
-
-
-def _write_error(store: QuoteStore, err: OSError) -> StoreError:
-    if err.errno == errno.ENOSPC or "no space left" in str(err).lower():
-        return StoreError(f"disk full while writing store {store.path}")
-    return StoreError(f"cannot write store {store.path}: {' '.join(str(err).split())}")

@@ -20,12 +20,15 @@ _S, _QG = PREFIXES["schema"], PREFIXES["qg"]
 
 _ARTICLES = """
 SELECT DISTINCT ?a ?id ?body ?headline ?date ?url ?publisher WHERE {
-  ?a a schema:NewsArticle ; schema:articleBody ?body .
-  OPTIONAL { ?a schema:identifier ?id }
-  OPTIONAL { ?a schema:headline ?headline }
-  OPTIONAL { ?a schema:datePublished ?date }
-  OPTIONAL { ?a schema:url ?url }
-  OPTIONAL { ?a schema:publisher/schema:name ?publisher }
+  # Inside the article's own graph: its publisher is described again in every article it published.
+  GRAPH ?g {
+    ?a a schema:NewsArticle ; schema:articleBody ?body .
+    OPTIONAL { ?a schema:identifier ?id }
+    OPTIONAL { ?a schema:headline ?headline }
+    OPTIONAL { ?a schema:datePublished ?date }
+    OPTIONAL { ?a schema:url ?url }
+    OPTIONAL { ?a schema:publisher/schema:name ?publisher }
+  }
 }"""
 
 _QUOTES = """
@@ -50,8 +53,10 @@ SELECT DISTINCT ?q ?p ?e WHERE {
 _ENTITIES = """
 SELECT DISTINCT ?e ?kind ?name WHERE {
   VALUES ?kind { schema:Person schema:Organization qg:Group schema:Place }
-  ?e a ?kind .
-  OPTIONAL { ?e schema:name ?name }
+  GRAPH ?g {  # one article at a time: an entity's facts repeat in every article naming it
+    ?e a ?kind .
+    OPTIONAL { ?e schema:name ?name }
+  }
 }"""
 
 _ROLES = """
