@@ -31,10 +31,11 @@ def collect(store: QuoteStore, sparql: str, bindings: Mapping[str, Any] | None =
     return table
 
 
-def names(store: QuoteStore) -> dict[str, str]:
-    """Resource IRI → one display name (articles may disagree; the choice is stable)."""
+def names(store: QuoteStore, sparql: str = _NAMES, bindings: Mapping[str, Any] | None = None) -> dict[str, str]:
+    """Resource IRI → one display name (articles may disagree; the choice is stable).  `sparql`
+    may narrow the resources; it must project ?s and ?name."""
     found: dict[str, set[str]] = defaultdict(set)
-    for sol in store.query(_NAMES):  # type: ignore[union-attr]
+    for sol in store.query(sparql, bindings=bindings):  # type: ignore[union-attr]
         found[sol["s"].value].add(sol["name"].value)
     return {iri: pick_label(values) or "" for iri, values in found.items()}
 

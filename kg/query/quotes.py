@@ -11,19 +11,27 @@ from kg.store import QuoteStore
 
 _ALL = "SELECT DISTINCT ?s ?p ?o WHERE { ?s a schema:Quotation ; ?p ?o }"
 
-# ?needle is bound by the engine (pyoxigraph substitutions), never spliced into the text, so a
-# name containing quotes or braces is just data.  It must be projected for substitution to apply.
-_BY_SPEAKER = """
-SELECT DISTINCT ?s ?p ?o ?needle WHERE {
-  ?s a schema:Quotation ; ?p ?o .
-  FILTER EXISTS {
-    ?s schema:spokenByCharacter ?who .
-    ?who schema:name|schema:alternateName ?n .
-    FILTER(CONTAINS(LCASE(STR(?n)), LCASE(STR(?needle))))
-  }
-}"""
-
 _STARTS = "SELECT DISTINCT ?s ?p ?o WHERE { ?q a schema:Quotation ; oa:hasSelector ?s . ?s ?p ?o }"
+# One speaker's quotations: the speakers whose names match come first (a subquery scanning the
+# names once), then their quotations inside each article graph — through the union, a speaker's
+# names would be there once per article mentioning them.  The selector and name lookups are
+# narrowed the same way, so `kg quotes --speaker` never scans every quotation of the store.
+# ?needle is bound by the engine (pyoxigraph substitutions), never spliced into the text, so a
+# name containing quotes or braces is just data.  It must be projected for substitution to apply
+# (here by the subquery too, which is how the binding reaches it).
+_MATCHING_SPEAKERS = """
+  { SELECT DISTINCT ?who ?needle WHERE {
+      ?who schema:name|schema:alternateName ?n .
+      FILTER(CONTAINS(LCASE(STR(?n)), LCASE(STR(?needle)))) } }"""
+_BY_SPEAKER = f"""
+SELECT DISTINCT ?s ?p ?o ?needle WHERE {{ {_MATCHING_SPEAKERS}
+  GRAPH ?g {{ ?s schema:spokenByCharacter ?who . ?s a schema:Quotation ; ?p ?o }} }}"""
+_STARTS_BY_SPEAKER = f"""
+SELECT DISTINCT ?s ?p ?o ?needle WHERE {{ {_MATCHING_SPEAKERS}
+  GRAPH ?g {{ ?q schema:spokenByCharacter ?who ; oa:hasSelector ?s . ?s ?p ?o }} }}"""
+_NAMES_BY_SPEAKER = f"""
+SELECT DISTINCT ?s ?name ?needle WHERE {{ {_MATCHING_SPEAKERS}
+  BIND(?who AS ?s) ?s schema:name ?name }}"""
 
 
 @dataclass(frozen=True)
@@ -40,9 +48,13 @@ class QuoteRow:
 
 def quote_rows(store: QuoteStore, speaker: str | None = None) -> list[QuoteRow]:
     """Quotations (optionally those whose speaker's name contains `speaker`, any case), in article order."""
-    quotes = collect(store, _BY_SPEAKER, {"needle": speaker}) if speaker else collect(store, _ALL)
-    selectors = collect(store, _STARTS)
-    name_of = names(store)
+    if speaker:
+        needle = {"needle": speaker}
+        quotes = collect(store, _BY_SPEAKER, needle)
+        selectors = collect(store, _STARTS_BY_SPEAKER, needle)
+        name_of = names(store, _NAMES_BY_SPEAKER, needle)
+    else:
+        quotes, selectors, name_of = collect(store, _ALL), collect(store, _STARTS), names(store)
     rows = []
     for q, props in quotes.items():
         speaker_iri = min(props.get(SCHEMA + "spokenByCharacter", ()), default=None)
