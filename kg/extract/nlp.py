@@ -43,7 +43,7 @@ def load_stock_pipeline() -> Language:
 def load_nlp() -> Language:
     """The model quotegraph runs: the stock pipeline plus paragraph boundaries, with the
     attribute ruler's matching done by an index and the lemmatizer memoised — both give the
-    stock annotations exactly, for less work (tests/test_rule_index.py compares them)."""
+    stock annotations exactly, for less work (tests/test_pipeline_speedups.py compares them)."""
     nlp = load_stock_pipeline()
     nlp.add_pipe("paragraph_breaks", before="parser")
     rule_index.install(nlp)
