@@ -9,7 +9,7 @@ checking only the candidates gives the same matches for a fraction of the work.
 `install(nlp)` swaps the ruler's `match` step for the indexed one only when every pattern uses
 what this module can evaluate (plain values, IN, NOT_IN, REGEX on LOWER/TAG/DEP/IS_SPACE,
 no operators); otherwise it leaves the stock matcher alone.  The ruler still sets the
-attributes itself, in the same order, so annotations are identical (tests/test_rule_index.py
+attributes itself, in the same order, so annotations are identical (tests/test_pipeline_speedups.py
 compares them with the stock pipeline token by token).
 """
 
