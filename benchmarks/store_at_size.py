@@ -85,7 +85,7 @@ def query_cases(store: QuoteStore) -> list[tuple[str, Callable[[], int]]]:
         label = f"README #{n + 1}" + (f" ({first_line[:45]})" if first_line else "")
         cases.append((label, lambda q=sparql: sum(1 for _ in store.query(q))))  # type: ignore[misc]
     speaker, org = first_value(store, _TOP_SPEAKER), first_value(store, _TOP_ORG)
-    values = {"entity": speaker, "org": org, "speaker": speaker, "person": speaker, "name": speaker}
+    values = {"entity": speaker, "org": org}  # the saved queries' parameter names
     for named in list_named():
         # Optional parameters are bound too (a user asking about one organisation), and the
         # query is also timed without them when it has any (the whole listing).

@@ -170,8 +170,8 @@ def build_dask(
                     )
                 report.shards_written += 1
             assert slot.info is not None
-            if store is not None and flusher is not None:
-                load_shard(store, slot.path, slot.info.graphs)
+            if flusher is not None:  # there is a store to load into
+                load_shard(flusher.store, slot.path, slot.info.graphs)
                 flusher.wrote(slot.info.articles)
             report.record(slot.info.quotations, slot.info.by_type, articles=slot.info.articles)
             progress(slot.info.articles, slot.info.quotations)
