@@ -5,8 +5,12 @@ warmed up once, before any timing:
 
   (a) spacy    — the baseline: `nlp.pipe(texts)` with the installed model exactly as shipped
                  (`kg.extract.nlp.load_stock_pipeline()`), docs consumed and dropped;
+  (a'') spacy, numpy BLAS — the stock model with only its matrix products moved from BLIS to
+                 numpy's OpenBLAS (`kg.extract.blas_ops`), to show how much of (a') is that
+                 switch and how much the rest of quotegraph's changes;
   (a') kg nlp  — `nlp.pipe(texts)` with the pipeline quotegraph runs (`kg.extract.load_nlp()`:
-                 the same model plus paragraph breaks, and the indexed attribute ruler);
+                 the same model plus paragraph breaks, the indexed attribute ruler, the memoised
+                 lemmatizer and numpy's BLAS);
   (b) extract  — `kg.extract.analyse_many(articles, nlp)`: parsing + quotations + speakers;
   (c) build    — `kg.pipeline.build([corpus.jsonl], store_path=tmp/kg.db, nlp=nlp)`: reading,
                  extraction, RDF graphs and the on-disk store (a fresh store every time).
@@ -38,7 +42,7 @@ from typing import TypeVar
 from make_corpus import write_corpus
 from spacy.language import Language
 
-from kg.extract import analyse_many, load_nlp
+from kg.extract import analyse_many, blas_ops, load_nlp
 from kg.extract.nlp import load_stock_pipeline
 from kg.model import Analysis, Article
 from kg.pipeline import build
@@ -122,14 +126,17 @@ def best(timings: list[Timing]) -> Timing:
 
 
 def measure_main(
-    stock: Language, nlp: Language, corpus: Path, articles: list[Article], repeat: int, workdir: Path
+    stock: Language, stock_blas: Language, nlp: Language, corpus: Path, articles: list[Article],
+    repeat: int, workdir: Path,
 ) -> list[Timing]:
     texts = [a.text for a in articles]
     chars = sum(map(len, texts))
-    runs: dict[str, list[Timing]] = {"spacy": [], "kg-nlp": [], "extract": [], "build": []}
+    runs: dict[str, list[Timing]] = {"spacy": [], "spacy-blas": [], "kg-nlp": [], "extract": [], "build": []}
     for round_no in range(repeat):
         seconds, cpu, docs = timed(lambda: run_spacy(stock, texts))
         runs["spacy"].append(Timing("(a) spacy nlp.pipe, stock model", seconds, cpu, docs, chars))
+        seconds, cpu, docs = timed(lambda: run_spacy(stock_blas, texts))
+        runs["spacy-blas"].append(Timing("(a'') stock model, numpy BLAS", seconds, cpu, docs, chars))
         seconds, cpu, docs = timed(lambda: run_spacy(nlp, texts))
         runs["kg-nlp"].append(Timing("(a') nlp.pipe, quotegraph's pipeline", seconds, cpu, docs, chars))
         seconds, cpu, analyses = timed(lambda: run_extract(nlp, articles))
@@ -138,7 +145,7 @@ def measure_main(
         gc.collect()
         seconds, cpu, built = timed(lambda r=round_no: run_build(nlp, corpus, workdir, r))
         runs["build"].append(Timing("(c) pipeline.build", seconds, cpu, built, chars))
-    return [best(runs[key]) for key in ("spacy", "kg-nlp", "extract", "build")]
+    return [best(runs[key]) for key in ("spacy", "spacy-blas", "kg-nlp", "extract", "build")]
 
 
 def measure_ablation(
@@ -199,7 +206,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     ablations = split_components(args.ablate)
-    stock, nlp = load_stock_pipeline(), load_nlp()
+    stock, stock_blas, nlp = load_stock_pipeline(), load_stock_pipeline(), load_nlp()
+    blas_ops.install(stock_blas)
     unknown = {c for comps in ablations for c in comps} - set(nlp.pipe_names)
     if unknown:
         raise SystemExit(f"unknown components {sorted(unknown)}; the pipeline is {nlp.pipe_names}")
@@ -212,14 +220,18 @@ def main(argv: list[str] | None = None) -> int:
         print(f"corpus: {count} articles, {chars} characters (seed {args.seed}); "
               f"pipeline {nlp.pipe_names}; batch size {BATCH_SIZE}; best of {args.repeat}")
         warm_up(nlp, articles)
-        run_spacy(stock, [a.text for a in articles[:2]])
-        timings = measure_main(stock, nlp, corpus, articles, args.repeat, workdir)
-        baseline = timings[0]
+        for model in (stock, stock_blas):
+            run_spacy(model, [a.text for a in articles[:2]])
+        timings = measure_main(stock, stock_blas, nlp, corpus, articles, args.repeat, workdir)
+        baseline, same_blas, extract, built = timings[0], timings[1], timings[3], timings[4]
         print_table(timings, baseline)
-        print(f"ratios (wall): (b)/(a) = {timings[2].docs_per_s / baseline.docs_per_s:.3f}, "
-              f"(c)/(a) = {timings[3].docs_per_s / baseline.docs_per_s:.3f}; "
-              f"(CPU): (b)/(a) = {timings[2].docs_per_cpu_s / baseline.docs_per_cpu_s:.3f}, "
-              f"(c)/(a) = {timings[3].docs_per_cpu_s / baseline.docs_per_cpu_s:.3f}")
+        print(f"ratios (wall): (b)/(a) = {extract.docs_per_s / baseline.docs_per_s:.3f}, "
+              f"(c)/(a) = {built.docs_per_s / baseline.docs_per_s:.3f}; "
+              f"(CPU): (b)/(a) = {extract.docs_per_cpu_s / baseline.docs_per_cpu_s:.3f}, "
+              f"(c)/(a) = {built.docs_per_cpu_s / baseline.docs_per_cpu_s:.3f}")
+        print(f"against the stock model on the same BLAS (CPU): (b)/(a'') = "
+              f"{extract.docs_per_cpu_s / same_blas.docs_per_cpu_s:.3f}, "
+              f"(c)/(a'') = {built.docs_per_cpu_s / same_blas.docs_per_cpu_s:.3f}")
         if ablations:
             report_ablations(nlp, articles, ablations, args.repeat, timings)
     return 0
@@ -232,7 +244,7 @@ def report_ablations(
     print(f"full pipeline: {describe_outcome(outcome(run_extract(nlp, articles)))}")
     for disable in ablations:
         spacy_t, extract_t, found = measure_ablation(nlp, articles, disable, repeat)
-        kg_nlp, extract = full[1], full[2]  # the same stages with nothing disabled
+        kg_nlp, extract = full[2], full[3]  # the same stages with nothing disabled
         print_table([spacy_t, extract_t], full[0])
         print(f"  speed-up vs full (wall / CPU): spacy x{spacy_t.docs_per_s / kg_nlp.docs_per_s:.3f}"
               f" / x{spacy_t.docs_per_cpu_s / kg_nlp.docs_per_cpu_s:.3f}, extract"

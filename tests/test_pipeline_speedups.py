@@ -33,6 +33,10 @@ def test_the_model_uses_the_speedups(nlp):
     ruler = nlp.get_pipe("attribute_ruler")
     assert getattr(ruler.match, "__self__", None).__class__ is IndexedRuleMatcher
     assert type(nlp.get_pipe("lemmatizer")).__name__.startswith("Memoised")
+    # Every dense layer (both tok2vec encoders, tagger, parser, NER) multiplies through numpy's BLAS.
+    for name in ("tok2vec", "tagger", "parser", "ner"):
+        nodes = list(nlp.get_pipe(name).model.walk())
+        assert nodes and all(node.ops.use_blis is False for node in nodes), name
 
 
 def test_same_matches_as_spacy_matcher(nlp):

