@@ -28,11 +28,14 @@ SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE {
   ?s a ?class
 } GROUP BY ?class"""
 
+# Only quotations have a qg:quoteType or a schema:spokenByCharacter, so no `?q a schema:Quotation`
+# here: with it Oxigraph looks every quotation's type up one by one (10 s instead of 0.3 s on a
+# 3 M-quad store).
 _BY_QUOTE_TYPE = """
-SELECT ?type (COUNT(DISTINCT ?q) AS ?n) WHERE { ?q a schema:Quotation ; qg:quoteType ?type } GROUP BY ?type"""
+SELECT ?type (COUNT(DISTINCT ?q) AS ?n) WHERE { ?q qg:quoteType ?type } GROUP BY ?type"""
 
 _ATTRIBUTED = """
-SELECT (COUNT(DISTINCT ?q) AS ?n) WHERE { ?q a schema:Quotation ; schema:spokenByCharacter ?who }"""
+SELECT (COUNT(DISTINCT ?q) AS ?n) WHERE { ?q schema:spokenByCharacter ?who }"""
 
 
 def stats(store: QuoteStore) -> dict[str, Any]:
