@@ -9,8 +9,9 @@ import pytest
 import spacy
 
 from kg.extract import lemma_memo, rule_index
-from kg.extract.nlp import load_stock_pipeline
+from kg.extract.nlp import load_stock_pipeline, paragraph_breaks
 from kg.extract.rule_index import IndexedRuleMatcher
+from kg.extract.syntax import token_indices
 
 DATA = Path(__file__).parent / "data"
 
@@ -99,3 +100,26 @@ def test_lemma_memo_leaves_other_lemmatizers_alone():
     blank.add_pipe("lemmatizer", config={"mode": "lookup"})
     assert lemma_memo.install(blank) is False
     assert lemma_memo.install(spacy.blank("en")) is False
+
+
+def _breaks_token_by_token(doc):
+    """The sentence starts paragraph_breaks must set, found the plain way (one Token per word)."""
+    return [t.i + 1 for t in doc[:-1] if "\n" in t.text or t.text_with_ws.endswith("\n")]
+
+
+def test_paragraph_breaks_mark_the_token_after_every_line_break(nlp):
+    texts = _texts() + ["\nLead\n\n\nBody said.\r\nMore\n", "no break at all", "end\n", "\n"]
+    for text in texts:
+        doc = nlp.make_doc(text)
+        expected = _breaks_token_by_token(doc)
+        paragraph_breaks(doc)
+        assert [t.i for t in doc if t.is_sent_start and t.i > 0] == expected, text[:40]
+
+
+def test_token_indices_match_a_token_scan(nlp):
+    doc = nlp("He said, according to Reuters, that the vote was held. According to her, nothing.\nIt ended.")
+    verbs_and_according = [t.i for t in doc if t.pos_ in {"VERB", "AUX"} or t.lower_ == "according"]
+    assert token_indices(doc, pos=("VERB", "AUX"), lower=("according",)) == verbs_and_according
+    assert len(verbs_and_according) >= 5
+    assert token_indices(doc, pos=("NOUN",)) == [t.i for t in doc if t.pos_ == "NOUN"]
+    assert token_indices(doc) == []

@@ -39,12 +39,16 @@ class Cue:
     needs_quote: bool  # reports speech only when its complement holds a quoted fragment
 
 
+# The parts of speech a reporting verb is tagged with; "according (to)" is the one other cue.
+CUE_POS = ("VERB", "AUX")
+
+
 def cue_at(token: Token) -> Cue | None:
     """The cue starting at `token`, or None when the token does not report speech."""
     lemma = token.lemma_.lower()
     if token.lower_ == "according" and any(c.lower_ == "to" for c in token.children):
         return Cue(token, "according to", "according to", False)
-    if token.pos_ not in {"VERB", "AUX"} or lemma not in REPORTING_VERBS:
+    if token.pos_ not in CUE_POS or lemma not in REPORTING_VERBS:
         return None
     if lemma in PHRASAL_REPORTING:
         particle = PHRASAL_REPORTING[lemma]

@@ -29,7 +29,7 @@ from collections.abc import Iterable
 from spacy.tokens import Doc, Span, Token
 
 from kg.extract.lexicon import REPORTING_VERBS
-from kg.extract.syntax import entities, np_bounds
+from kg.extract.syntax import entities, np_bounds, token_indices
 from kg.model import Article, Event, Quotation
 from kg.resolve.names import normalise_name, without_article
 from kg.resolve.speakers import ArticleResolver
@@ -59,6 +59,7 @@ PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 OBJECT_DEPS = frozenset({"dobj", "attr", "oprd"})
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom"})
+TRIGGER_POS = ("VERB", "NOUN")  # the parts of speech `_EventFinder.event_at` looks at
 MAX_OBJECT_GAP = 5  # tokens between a verb and an entity its parse failed to attach as object
 
 
@@ -68,8 +69,8 @@ def extract_events(
     """The dated or placed events of one parsed article, in text order."""
     finder = _EventFinder(doc, resolver, article, list(quotations))
     events: dict[str, Event] = {}
-    for token in doc:
-        event = finder.event_at(token)
+    for i in token_indices(doc, pos=TRIGGER_POS):  # `event_at` only acts on verbs and nouns
+        event = finder.event_at(doc[i])
         if event is not None and event.key not in events:
             events[event.key] = event
     return sorted(events.values(), key=lambda e: (e.trigger_start or 0, e.key))

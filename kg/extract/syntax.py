@@ -5,6 +5,8 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterable
 
+import numpy
+from spacy.attrs import LOWER, POS
 from spacy.tokens import Doc, Span, Token
 
 from kg.extract.lexicon import ALL_MARKS
@@ -18,6 +20,27 @@ NP_LEFT_DEPS = frozenset(
 NP_RIGHT_DEPS = frozenset({"flat", "compound"})
 TRIM_CHARS = " \t\n,.;:—–-"
 _ENTITIES_KEY = ("quotegraph", "entities")
+_TEXT_KEY = ("quotegraph", "text")
+
+
+def doc_text(doc: Doc) -> str:
+    """`doc.text`, built once per Doc (spaCy joins every token's text on each access)."""
+    cached = doc.user_data.get(_TEXT_KEY)
+    if cached is None:
+        cached = doc.user_data[_TEXT_KEY] = doc.text
+    return cached
+
+
+def token_indices(doc: Doc, pos: Iterable[str] = (), lower: Iterable[str] = ()) -> list[int]:
+    """Indices of the tokens whose coarse part of speech is in `pos` or whose lower-cased text is
+    in `lower`, read from one `doc.to_array` instead of making a Token object for every word
+    (the scans that look for cue verbs and event triggers only ever act on these)."""
+    strings = doc.vocab.strings  # a str key gives its hash (POS symbols are their own ids)
+    columns = doc.to_array([POS, LOWER])
+    pos_ids = numpy.array([strings[p] for p in pos], dtype=numpy.uint64)
+    lower_ids = numpy.array([strings[w] for w in lower], dtype=numpy.uint64)
+    wanted = numpy.isin(columns[:, 0], pos_ids) | numpy.isin(columns[:, 1], lower_ids)
+    return numpy.flatnonzero(wanted).tolist()
 
 
 def entities(doc: Doc) -> tuple[Span, ...]:

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc
 
 from kg.extract.lexicon import ORG_NOUNS
-from kg.extract.syntax import entities
+from kg.extract.syntax import doc_text, entities
 from kg.model import Analysis, Entity
 from kg.resolve.names import clean_surface, normalise_name, without_article
 from kg.resolve.roles import DEMONYMS, country_of
@@ -280,7 +280,7 @@ def _shared_modifier(analysis: Analysis, doc: Doc) -> list[AliasLink]:
 
 def _demonym_variant(analysis: Analysis, doc: Doc) -> list[AliasLink]:
     links: list[AliasLink] = []
-    text = doc.text.replace("’", "'")
+    text = doc_text(doc).replace("’", "'")
     for entity in _candidates(analysis):
         found = re.match(r"^(.+?)['’]s (.+)$", entity.name)
         if entity.kind != "Organization" or not found:

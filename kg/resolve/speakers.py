@@ -19,7 +19,7 @@ from kg.extract.lexicon import (
     ROLE_NOUNS,
 )
 from kg.extract.quotes import RawQuote
-from kg.extract.syntax import entities, np_bounds, strip_determiner
+from kg.extract.syntax import doc_text, entities, np_bounds, strip_determiner
 from kg.model import Entity, EntityKind, Mention, Role
 from kg.resolve.names import PersonCluster, PersonIndex, clean_surface, normalise_name, without_article
 from kg.resolve.roles import organisation_in, role_of_name
@@ -55,7 +55,7 @@ STOP_ROLE_WORDS = frozenset({"the", "a", "an", "of", "for", "at", "in", "and", "
 class ArticleResolver:
     def __init__(self, doc: Doc) -> None:
         self.doc = doc
-        self.text = doc.text  # once: spaCy rebuilds Doc.text from the tokens on every access
+        self.text = doc_text(doc)  # spaCy rebuilds Doc.text from the tokens on every access
         self.entities: dict[str, Entity] = {}
         self.persons = PersonIndex()
         self.cluster_entity: dict[int, str] = {}  # id(cluster) → entity key
