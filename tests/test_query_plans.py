@@ -6,11 +6,13 @@ side on a store built from the dev articles, the sample, and the sample again un
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from conftest import ROOT
 
 from kg.query.named import load_named, parse_value
 from kg.store import QuoteStore
@@ -77,3 +79,16 @@ def test_the_store_shares_entities_between_article_graphs(dev_store_path):
             " GROUP BY ?e HAVING (COUNT(DISTINCT ?g) > 1) }"
         )))
     assert int(shared["n"].value) > 0
+
+
+README_EXAMPLES = re.findall(r"```sparql\n(.*?)```", (ROOT / "README.md").read_text(encoding="utf-8"), re.S)
+
+
+@pytest.mark.parametrize("number", [6, 7])
+def test_readme_lateral_example_returns_what_its_plain_form_returns(dev_store_path, number):
+    reference = (REFERENCE / f"readme-{number}.rq").read_text(encoding="utf-8")
+    example = README_EXAMPLES[number - 1]
+    assert "LATERAL" in example
+    with QuoteStore.open(dev_store_path, read_only=True) as store:
+        ours, expected = _rows(store, example, {}), _rows(store, reference, {})
+    assert expected and sorted(ours) == sorted(expected)
