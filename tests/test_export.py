@@ -310,3 +310,20 @@ def test_cli_export_missing_store(tmp_path: Path) -> None:
     )
     assert "no store at" in str(result.exception)
     assert not (tmp_path / "x.ttl").exists()
+
+
+def test_a_full_sort_disk_is_named_in_the_error(store: QuoteStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A failure in the sort's temporary directory says so (and where), not just "cannot write OUT";
+    the export's target is left untouched."""
+    from kg.export import order
+
+    def full_disk(source, key=None):
+        raise OSError(28, "No space left on device")
+        yield b""  # a generator, like the real one
+
+    monkeypatch.setattr(order, "sorted_distinct_lines", full_disk)
+    target = tmp_path / "kg.ttl"
+    target.write_bytes(b"previous export\n")
+    with pytest.raises(ExportError, match=r"cannot write .*kg\.ttl: No space left on device \(while sorting in .*qg-sort-.*TMPDIR"):
+        export(store, "turtle", target)
+    assert target.read_bytes() == b"previous export\n"

@@ -14,7 +14,7 @@ from __future__ import annotations
 import heapq
 import tempfile
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import IO, Any
 
@@ -80,12 +80,36 @@ def sorted_distinct_lines(source: Path, key: Callable[[bytes], Any] | None = Non
                 previous = line
 
 
+@contextmanager
+def _sort_dir() -> Iterator[Path]:
+    """A temporary directory for one sort; a failure inside it (a full disk) says where, so the
+    error is not taken for one writing the export itself."""
+    with tempfile.TemporaryDirectory(prefix="qg-sort-") as tmp:
+        try:
+            yield Path(tmp)
+        except OSError as err:
+            raise OSError(
+                err.errno, f"{err.strerror or err} (while sorting in {tmp}; set TMPDIR to a disk with room)"
+            ) from None
+
+
 def iter_sorted_union_lines(store: QuoteStore) -> Iterator[bytes]:
     """Distinct N-Triples lines of the union (without newlines), in canonical order."""
-    with tempfile.TemporaryDirectory(prefix="qg-sort-") as tmp:
-        union = Path(tmp) / "union.nt"
+    with _sort_dir() as tmp:
+        union = tmp / "union.nt"
         _dump_union(store, union)
         yield from sorted_distinct_lines(union, key=_line_key)
+
+
+def iter_sorted_quad_lines(store: QuoteStore) -> Iterator[bytes]:
+    """Every quad as an N-Quads line (without newline), in bytes order (`LC_ALL=C sort`).
+    pyoxigraph writes canonical N-Quads, one quad per line with newlines inside literals
+    escaped, so sorting the lines sorts the quads; the store holds each quad once, so dropping
+    equal lines drops nothing."""
+    with _sort_dir() as tmp:
+        dump = tmp / "dump.nq"
+        store.ox.dump(str(dump), ox.RdfFormat.N_QUADS)
+        yield from sorted_distinct_lines(dump)
 
 
 def sorted_union_lines(store: QuoteStore) -> list[bytes]:
@@ -95,8 +119,8 @@ def sorted_union_lines(store: QuoteStore) -> list[bytes]:
 
 def sorted_union_triples(store: QuoteStore) -> Iterator[ox.Triple]:
     """The same, as pyoxigraph Triples for the serialisers, parsed back from a sorted file."""
-    with tempfile.TemporaryDirectory(prefix="qg-sorted-") as tmp:
-        path = Path(tmp) / "sorted.nt"
+    with _sort_dir() as tmp:
+        path = tmp / "sorted.nt"
         with path.open("wb") as out:
             for line in iter_sorted_union_lines(store):
                 out.write(line + b"\n")
