@@ -29,7 +29,7 @@ from kg.errors import KgError
 from kg.model import Article
 from kg.parallel.batching import batched
 from kg.parallel.results import ArticleResult, extract_batch
-from kg.parallel.write import PeriodicFlush, write_article
+from kg.parallel.write import PeriodicFlush
 from kg.store import QuoteStore
 
 if TYPE_CHECKING:
@@ -98,7 +98,7 @@ def build_local(
 
         def write(results: list[ArticleResult]) -> None:
             for result in results:
-                write_article(store, result.graph_iri, result.ntriples)
+                store.replace_article_ntriples(result.graph_iri, result.ntriples)
                 flusher.wrote()
                 report.record(result.quotations, result.by_type)
                 progress(1, result.quotations)

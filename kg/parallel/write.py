@@ -1,7 +1,9 @@
-"""Writing worker output into the store through the raw pyoxigraph handle (`QuoteStore.ox`).
+"""Writing worker output into the store: Dask shards through the raw pyoxigraph handle
+(`QuoteStore.ox`), and the periodic flush of RocksDB's buffers.  Articles from pool workers go
+through `QuoteStore.replace_article_ntriples` (one transaction each).
 
-Kept here rather than in kg.store so the parallel engines need no new store API: both helpers
-keep the store's guarantee that an article is never half-written.
+Kept here rather than in kg.store so the parallel engines need no new store API: shard loading
+keeps the store's guarantee that an article is never half-written.
 """
 
 from __future__ import annotations
@@ -14,12 +16,6 @@ import pyoxigraph as ox
 from kg.errors import StoreError
 from kg.store import QuoteStore
 from kg.store.messages import store_error
-
-
-def write_article(store: QuoteStore, graph_iri: str, ntriples: str) -> None:
-    """Replace the named graph `graph_iri` with `ntriples` in one transaction, exactly like
-    `QuoteStore.replace_article` does for an rdflib graph (it is the same code)."""
-    store.replace_article_ntriples(graph_iri, ntriples)
 
 
 def load_shard(store: QuoteStore, path: str | os.PathLike[str], graphs: Iterable[str]) -> None:

@@ -240,11 +240,6 @@ class QuoteStore:
         for row in self.query("SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o }"):  # type: ignore[union-attr]
             yield ox.Triple(row["s"], row["p"], row["o"])
 
-    def union_ntriples(self) -> bytes:
-        """The union as canonical N-Triples, serialised inside pyoxigraph (fast; may repeat lines)."""
-        result = self.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
-        return result.serialize(format=ox.RdfFormat.N_TRIPLES) or b""  # type: ignore[union-attr]
-
     def union_graph(self) -> Graph:
         """All triples as one rdflib Graph with the contract prefixes (for pyshacl and small data)."""
         graph = bind_prefixes(Graph())
