@@ -16,6 +16,12 @@ subprocess and measures:
 Dask runs use --partition-size max(10, min(200, N / (10 × workers))) so that every worker
 stays busy to the end.
 
+--resume (with --keep) makes a long run survivable: the store is not wiped, `kg build` skips the
+articles already in it (content hash), and each attempt ("piece") checkpoints its elapsed wall
+time, CPU and peaks to `STORE.pieces.json` every 10 s, so an attempt that is killed still counts
+up to its last checkpoint.  The row then reports the sum of the pieces' wall and CPU time, the
+largest peak, and the quotations counted in the finished store.
+
 Nothing is asserted: the numbers depend on the machine and on what else runs on it.
 
     .venv/bin/python benchmarks/scaling.py --sizes 1000 10000 --configs 1 2 dask:2
@@ -27,6 +33,7 @@ import argparse
 import contextlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -83,15 +90,17 @@ class TreeSampler(threading.Thread):
     after a process's last sample (< one interval) is missed.
     """
 
-    def __init__(self, pid: int, interval: float = 0.2) -> None:
+    def __init__(self, pid: int, interval: float = 0.2, on_checkpoint=None) -> None:
         super().__init__(daemon=True)
         self.proc = psutil.Process(pid)
         self.interval = interval
         self.peak_tree = self.peak_single = 0
         self.cpu: dict[int, float] = {}
         self.done = threading.Event()
+        self.on_checkpoint = on_checkpoint  # called every ~10 s with the sampler (resumable runs)
 
     def run(self) -> None:
+        next_checkpoint = time.monotonic() + 10
         while not self.done.is_set():
             try:
                 procs = [self.proc, *self.proc.children(recursive=True)]
@@ -107,6 +116,9 @@ class TreeSampler(threading.Thread):
                     self.peak_single = max(self.peak_single, rss)
                     self.cpu[p.pid] = times.user + times.system
             self.peak_tree = max(self.peak_tree, total)
+            if self.on_checkpoint is not None and time.monotonic() >= next_checkpoint:
+                self.on_checkpoint(self)
+                next_checkpoint = time.monotonic() + 10
             self.done.wait(self.interval)
 
 
@@ -116,25 +128,59 @@ def partition_size(n: int, config: str) -> int:
     return max(10, min(200, n // (10 * workers)))
 
 
-def run_build(corpus_path: Path, n: int, config: str, work: Path) -> Run:
+class Pieces:
+    """The attempts of one resumable build, persisted beside its store."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.done: list[dict] = json.loads(path.read_text()) if path.exists() else []
+        self.current: dict | None = None
+
+    def checkpoint(self, start: float, sampler: TreeSampler, finished: bool = False) -> None:
+        self.current = {"wall": time.perf_counter() - start, "cpu": sum(sampler.cpu.values()),
+                        "peak_tree": sampler.peak_tree, "peak_single": sampler.peak_single,
+                        "finished": finished}
+        tmp = self.path.with_suffix(".tmp")
+        tmp.write_text(json.dumps([*self.done, self.current], indent=1))
+        tmp.replace(self.path)
+
+    def totals(self) -> tuple[float, float, int, int]:
+        every = [*self.done, *([self.current] if self.current else [])]
+        return (sum(p["wall"] for p in every), sum(p["cpu"] for p in every),
+                max(p["peak_tree"] for p in every), max(p["peak_single"] for p in every))
+
+
+def quotations_in(store: Path) -> int:
+    query = ("SELECT (COUNT(?q) AS ?n) WHERE { GRAPH ?g { ?q a <https://schema.org/Quotation> } }")
+    return int(next(iter(ox.Store.read_only(str(store)).query(query)))["n"].value)
+
+
+def run_build(corpus_path: Path, n: int, config: str, work: Path, resume: bool = False) -> Run:
     store = work / f"kg-{n}-{config.replace(':', '')}.db"
+    pieces = Pieces(store.with_name(store.name + ".pieces.json"))
+    if not resume:
+        pieces.done = []
+        if store.exists():  # a fresh build: never measure an incremental one by accident
+            shutil.rmtree(store)
     extra = ["--partition-size", str(partition_size(n, config))] if config.startswith("dask:") else []
     cmd = [sys.executable, "-m", "kg", "build", str(corpus_path), "--store", str(store), "--quiet", "--json",
            *config_args(config, work / f"shards-{n}"), *extra]
     start = time.perf_counter()
     proc = psutil.Popen(cmd, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    sampler = TreeSampler(proc.pid)
+    sampler = TreeSampler(proc.pid, on_checkpoint=lambda s: pieces.checkpoint(start, s) if resume else None)
     sampler.start()
     out, err = proc.communicate()
-    wall = time.perf_counter() - start
     sampler.done.set()
     sampler.join()
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{err}")
+    pieces.checkpoint(start, sampler, finished=True)
+    wall, cpu, peak_tree, peak_single = pieces.totals()
     summary = json.loads(out)
-    quads = len(ox.Store.read_only(str(store)))  # plain pyoxigraph: this process never imports kg
-    return Run(n, config, wall, sum(sampler.cpu.values()), sampler.peak_tree / 2**20,
-               sampler.peak_single / 2**20, quads, int(summary["quotations"]))
+    # plain pyoxigraph: this process never imports kg
+    quads = len(ox.Store.read_only(str(store)))
+    quotations = quotations_in(store) if len(pieces.done) else int(summary["quotations"])
+    return Run(n, config, wall, cpu, peak_tree / 2**20, peak_single / 2**20, quads, quotations)
 
 
 def table(runs: list[Run]) -> str:
@@ -157,7 +203,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--keep", type=Path, default=None,
                         help="build the stores here and keep them (e.g. for store_at_size.py); default: a temp dir")
+    parser.add_argument("--resume", action="store_true",
+                        help="with --keep: continue an interrupted run (the attempts' times are summed)")
     args = parser.parse_args(argv)
+    if args.resume and args.keep is None:
+        parser.error("--resume needs --keep (the store to continue)")
     print(f"{os.cpu_count()} CPUs; load average {os.getloadavg()[0]:.2f} at start", file=sys.stderr)
     runs: list[Run] = []
     with tempfile.TemporaryDirectory(prefix="kg-scaling-") as tmp:
@@ -168,7 +218,7 @@ def main(argv: list[str] | None = None) -> int:
         for n in args.sizes:
             path = corpus(corpora, n, args.seed)
             for config in args.configs:
-                run = run_build(path, n, config, work)
+                run = run_build(path, n, config, work, resume=args.resume)
                 print(f"  {n} articles, config {config}: {run.wall:.1f} s, {run.rate:.2f} art/s, CPU {run.cpu:.0f} s, "
                       f"peak tree {run.peak_tree_mb:.0f} MB, load avg {os.getloadavg()[0]:.2f}", file=sys.stderr, flush=True)
                 runs.append(run)
