@@ -21,6 +21,7 @@ from kg.graph import analysis_to_graph, article_iri, article_key
 from kg.model import Analysis, Article
 from kg.read import DEFAULT_MAX_CHARS, check_inputs, iter_articles
 from kg.store import QuoteStore
+from kg.store.summary import SummaryReport, has_summary, refresh_summary
 
 if TYPE_CHECKING:  # spaCy loads in ~1 s: only building needs it, not `kg query` or `kg --help`
     from spacy.language import Language
@@ -47,6 +48,9 @@ class BuildReport:
     shards_written: int = 0
     shards_reused: int = 0
     loaded: bool = True  # False with load=False (`--no-load`): the shards were left for `oxigraph load`
+    # The store's summary graph (kg.store.summary): recomputed when the build changed the store
+    # or found it without one; None when it was already current (or nothing was loaded).
+    summary: SummaryReport | None = None
 
     def record(self, quotations: int, by_type: Mapping[str, int], articles: int = 1) -> None:
         self.articles_built += articles
@@ -64,6 +68,8 @@ class BuildReport:
             "engine": self.engine,
             "workers": self.workers,
         }
+        if self.summary is not None:
+            summary["summary"] = {"speakers": self.summary.speakers, "pairs": self.summary.pairs}
         if self.shard_dir is not None:
             summary.update(
                 shard_dir=self.shard_dir,
@@ -151,6 +157,8 @@ def build(
             force=force,
             partition_size=partition_size,
         )
+        if load:
+            _summarise(store_path, report)
         return report
     if engine != "local":
         raise ValueError(f"unknown engine {engine!r}; expected 'local' or 'dask'")
@@ -158,6 +166,7 @@ def build(
         from kg.parallel.workers import build_local
 
         build_local(articles, store_path, report=report, progress=progress, workers=workers, force=force)
+        _summarise(store_path, report)
         return report
 
     from kg.extract import analyse_many, load_nlp
@@ -189,4 +198,19 @@ def build(
             progress(1, len(analysis.quotations))
             if on_article is not None:
                 on_article(analysis)
+        _summarise(store, report)
     return report
+
+
+def _summarise(store: QuoteStore | str | os.PathLike[str], report: BuildReport) -> None:
+    """Recompute the summary graph when this build wrote articles or the store has none.
+
+    Cheap next to the build it follows (seconds per million quads: two aggregate queries and a
+    count of co-quoted pairs), and it leaves an unchanged store untouched.
+    """
+    if isinstance(store, QuoteStore):
+        if report.articles_built or not has_summary(store):
+            report.summary = refresh_summary(store)
+        return
+    with QuoteStore.open(store) as opened:
+        _summarise(opened, report)

@@ -32,6 +32,7 @@ from kg.errors import QueryError
 from kg.export import export
 from kg.export.graphml import node_id, speaker_network, write_speaker_graphml
 from kg.export.jsonld import context_document
+from kg.graph.iris import SUMMARY_GRAPH
 from kg.push import PushError, PushTarget, Retry, push
 from kg.query.named import QUERIES_DIR, bind_params, list_named, load_named, parse_header
 from kg.serve import ServeConfig, ServeError, find_oxigraph, server_command
@@ -159,7 +160,8 @@ def test_push_copies_every_named_graph_exactly(
 ) -> None:
     result = runner.invoke(app, ["push", "--endpoint", target, "--store", str(sample_store_path), "--replace"])
     assert result.exit_code == 0, result.output
-    assert "pushed 1 graph" in result.output
+    # The article's graph and the summary graph (the saved queries read it on the server too).
+    assert "pushed 2 graphs" in result.output
     local_counts = Counter(q.graph_name.value for q in local_quads)
     assert graph_counts(target) == dict(local_counts)
     assert server_quads(target) == local_quads  # every triple, in its graph, terms unchanged
@@ -212,7 +214,9 @@ def test_push_to_a_wrong_path_is_one_line(
 
 
 def test_push_retries_5xx_and_connection_errors_then_gives_up(sample: QuoteStore) -> None:
-    answers = iter([httpx.ConnectError("refused"), httpx.Response(503, text="busy"), httpx.Response(204)])
+    # The first graph's PUT fails twice, then the second graph (the summary) goes through at once.
+    answers = iter([httpx.ConnectError("refused"), httpx.Response(503, text="busy"), httpx.Response(204),
+                    httpx.Response(204)])
     seen: list[str] = []
 
     def handler(request: httpx.Request) -> httpx.Response:
@@ -227,8 +231,8 @@ def test_push_retries_5xx_and_connection_errors_then_gives_up(sample: QuoteStore
     target = PushTarget.from_endpoint("http://127.0.0.1:9")
     with httpx.Client(transport=httpx.MockTransport(handler)) as client:
         report = push(sample, target, replace=True, retry=retry, client=client)
-    assert seen == ["PUT", "PUT", "PUT"] and sleeps == [0.5, 1.0]
-    assert report.triples == len(sample.ox) and report.requests == 1
+    assert seen == ["PUT", "PUT", "PUT", "PUT"] and sleeps == [0.5, 1.0]
+    assert report.triples == len(sample.ox) and report.requests == 2
 
     def always_down(request: httpx.Request) -> httpx.Response:
         return httpx.Response(502, text="Bad gateway\nmore detail")
@@ -529,4 +533,7 @@ def test_jsonld_context_is_published_and_nquads_keep_graphs(sample: QuoteStore, 
     assert doc["@context"] == json.loads(published.read_text(encoding="utf-8"))["@context"]
     export(sample, "nquads", tmp_path / "kg.nq")
     quads = list(ox.parse((tmp_path / "kg.nq").read_bytes(), format=ox.RdfFormat.N_QUADS))
-    assert {q.graph_name.value for q in quads} == set(sample.graphs()) and set(quads) == set(sample.quads())
+    # Every graph but the summary, whose counts are derived from the articles (`kg summarise`).
+    articles = {q for q in sample.quads() if q.graph_name != ox.NamedNode(str(SUMMARY_GRAPH))}
+    assert {q.graph_name.value for q in quads} == set(sample.graphs()) - {str(SUMMARY_GRAPH)}
+    assert set(quads) == articles and len(articles) < len(sample.ox)

@@ -23,6 +23,7 @@ REFERENCE = DATA / "reference-queries"
 # (saved query, parameters) — every parameter form: a name, a name no entity has, an IRI, none.
 CASES = [
     ("top-speakers", {}),
+    ("speakers-quoted-together", {}),
     ("addressees", {}),
     ("statements-per-event", {}),
     ("who-said-what-about", {"entity": "iraq"}),

@@ -33,8 +33,10 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 
 from kg.errors import InputError, StoreError
+from kg.graph.iris import SUMMARY_GRAPH
 from kg.store import QuoteStore
 from kg.store.messages import store_error
+from kg.store.summary import has_summary, refresh_summary
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "examples" / "articles" / "iraq-troops.txt"
@@ -148,10 +150,24 @@ def assert_one_line_error(run: Run, code: int, message: str | re.Pattern[str]) -
 
 
 def nquads(store: Path) -> list[str]:
-    """Every quad of the store as sorted N-Quads lines."""
+    """Every quad of the store's articles as sorted N-Quads lines (not the derived summary graph:
+    its counts change with every article added, see `summary_is_current`)."""
     with QuoteStore.open(store, read_only=True) as st:
         data = st.ox.dump(format=ox.RdfFormat.N_QUADS) or b""
-    return sorted(data.decode("utf-8").splitlines())
+    return sorted(line for line in data.decode("utf-8").splitlines() if not line.endswith(f"<{SUMMARY_GRAPH}> ."))
+
+
+def summary_lines(store: Path) -> list[str]:
+    with QuoteStore.open(store, read_only=True) as st:
+        return sorted(str(q) for q in st.ox.quads_for_pattern(None, None, None, ox.NamedNode(str(SUMMARY_GRAPH))))
+
+
+def summary_is_current(store: Path) -> bool:
+    """The summary graph exists and is what recomputing it from the articles gives."""
+    found = summary_lines(store)
+    with QuoteStore.open(store) as st:
+        refresh_summary(st)
+    return bool(found) and found == summary_lines(store)
 
 
 def fingerprint(store: Path) -> tuple[int, str]:
@@ -160,11 +176,13 @@ def fingerprint(store: Path) -> tuple[int, str]:
 
 
 def graphs_of(store: Path) -> dict[str, list[str]]:
-    """Named graph IRI → its triples as sorted N-Triples-like lines."""
+    """Named graph IRI → its triples as sorted N-Triples-like lines; the articles' graphs (and any
+    graph written by other means), not the derived summary graph."""
     out: dict[str, list[str]] = defaultdict(list)
     with QuoteStore.open(store, read_only=True) as st:
         for q in st.quads():
-            out[getattr(q.graph_name, "value", "")].append(str(q.triple))
+            if q.graph_name != ox.NamedNode(str(SUMMARY_GRAPH)):
+                out[getattr(q.graph_name, "value", "")].append(str(q.triple))
     return {g: sorted(lines) for g, lines in out.items()}
 
 
@@ -663,8 +681,12 @@ def test_sigkill_mid_build_leaves_complete_articles_and_the_next_build_finishes(
 
     with QuoteStore.open(store) as st:  # opens read-write: RocksDB recovered its log
         assert st.count_triples() > 0
+        assert not has_summary(st)  # no counts of a half-built corpus: the saved queries say so
     done = assert_complete_articles(store, reference)
     assert 3 <= len(done) < CORPUS_SIZE, f"{len(done)} articles: the kill was not mid-build"
+    top = run_kg("query", "--named", "top-speakers", "--store", store, cwd=tmp_path)
+    assert_one_line_error(top, 4, re.compile(
+        rf"kg: error: the store {re.escape(str(store))} has no current summary graph .*: run `kg summarise --store .*`"))
 
     run = run_kg("build", corpus, "--store", store, "--json", cwd=tmp_path)
     assert run.code == 0, run.describe()
@@ -672,6 +694,7 @@ def test_sigkill_mid_build_leaves_complete_articles_and_the_next_build_finishes(
     assert summary["articles_skipped"] == len(done)
     assert summary["articles_built"] == CORPUS_SIZE - len(done)
     assert nquads(store) == reference_quads(reference)  # triple for triple a clean build
+    assert summary_is_current(store)
 
 
 def test_store_cut_off_while_being_created_is_finished_by_the_next_build(tmp_path: Path) -> None:

@@ -157,3 +157,26 @@ def build_command(
         )
         if report.shard_dir is not None:
             print(f"shards: {report.shards_written} written, {report.shards_reused} reused in {report.shard_dir}")
+
+
+@app.command("summarise")
+def summarise_command(
+    store: Annotated[Path, typer.Option("--store", "-s", help="On-disk store directory.")] = Path(DEFAULT_STORE),
+    as_json: Annotated[bool, typer.Option("--json", help="Print the counts as a JSON object.")] = False,
+) -> None:
+    """Recompute the store's summary graph (speaker tallies and co-quoted pairs that the saved queries
+    read). `kg build` does this itself; run it after loading data by other means (`oxigraph load`)."""
+    from kg.errors import StoreError
+    from kg.store import QuoteStore
+    from kg.store.summary import refresh_summary
+
+    if not store.is_dir():
+        raise StoreError(f"no store at {store} (build one with `kg build ARTICLES --store {store}`)")
+    with QuoteStore.open(store) as opened:
+        report = refresh_summary(opened)
+    counts = {"store": str(store), "speakers": report.speakers, "pairs": report.pairs, "quads": report.quads}
+    if as_json:
+        print(json.dumps(counts, indent=2, sort_keys=True))
+    else:
+        print(f"summary of {store}: {report.speakers:,} speaker tallies, {report.pairs:,} co-quoted pairs "
+              f"({report.quads:,} quads)")

@@ -21,6 +21,12 @@ from typing import IO, Any
 import pyoxigraph as ox
 
 from kg.store import QuoteStore
+from kg.store.oxstore import SUMMARY_GRAPH_IRI
+
+# Exports hold the articles, not the summary graph's counts derived from them (kg.store.summary):
+# `kg summarise` recomputes those after a reload.
+_SUMMARY = ox.NamedNode(SUMMARY_GRAPH_IRI)
+_SUMMARY_QUAD_END = f" {_SUMMARY} .".encode()
 
 _RDF_TYPE = b"<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 RUN_LINES = 500_000  # lines sorted in memory at a time (~150 MB of N-Triples with their keys)
@@ -34,15 +40,18 @@ def _line_key(line: bytes) -> tuple[bytes, bool, bytes]:
 
 
 def _dump_union(store: QuoteStore, path: Path) -> None:
-    """Every triple of every graph (default and named) as N-Triples lines; a triple held by
-    several graphs is written once per graph."""
+    """Every triple of every graph (default and named, but the summary) as N-Triples lines; a
+    triple held by several graphs is written once per graph."""
     with path.open("wb") as out:
         store.ox.dump(out, ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
         for graph in store.ox.named_graphs():
-            store.ox.dump(out, ox.RdfFormat.N_TRIPLES, from_graph=graph)
+            if graph != _SUMMARY:
+                store.ox.dump(out, ox.RdfFormat.N_TRIPLES, from_graph=graph)
 
 
-def _spill_runs(source: Path, workdir: Path, key: Callable[[bytes], Any] | None) -> list[Path]:
+def _spill_runs(
+    source: Path, workdir: Path, key: Callable[[bytes], Any] | None, keep: Callable[[bytes], bool] | None
+) -> list[Path]:
     runs: list[Path] = []
 
     def spill(lines: set[bytes]) -> None:
@@ -54,7 +63,7 @@ def _spill_runs(source: Path, workdir: Path, key: Callable[[bytes], Any] | None)
     with source.open("rb") as lines:
         for line in lines:
             line = line.rstrip(b"\n")
-            if line:
+            if line and (keep is None or keep(line)):
                 chunk.add(line)
             if len(chunk) >= RUN_LINES:
                 spill(chunk)
@@ -64,12 +73,14 @@ def _spill_runs(source: Path, workdir: Path, key: Callable[[bytes], Any] | None)
     return runs
 
 
-def sorted_distinct_lines(source: Path, key: Callable[[bytes], Any] | None = None) -> Iterator[bytes]:
-    """The distinct non-empty lines of the file `source` (without newlines), sorted by `key`
-    (plain bytes order when None), in bounded memory: sorted runs spilled beside `source`, then
-    merged.  `source` is deleted once split into runs."""
+def sorted_distinct_lines(
+    source: Path, key: Callable[[bytes], Any] | None = None, keep: Callable[[bytes], bool] | None = None
+) -> Iterator[bytes]:
+    """The distinct non-empty lines of the file `source` (without newlines) for which `keep` is
+    true (all when None), sorted by `key` (plain bytes order when None), in bounded memory: sorted
+    runs spilled beside `source`, then merged.  `source` is deleted once split into runs."""
     with ExitStack() as stack:
-        runs = _spill_runs(source, source.parent, key)
+        runs = _spill_runs(source, source.parent, key, keep)
         source.unlink()
         files: list[IO[bytes]] = [stack.enter_context(run.open("rb")) for run in runs]
         streams = [(line.rstrip(b"\n") for line in f) for f in files]
@@ -102,14 +113,15 @@ def iter_sorted_union_lines(store: QuoteStore) -> Iterator[bytes]:
 
 
 def iter_sorted_quad_lines(store: QuoteStore) -> Iterator[bytes]:
-    """Every quad as an N-Quads line (without newline), in bytes order (`LC_ALL=C sort`).
-    pyoxigraph writes canonical N-Quads, one quad per line with newlines inside literals
-    escaped, so sorting the lines sorts the quads; the store holds each quad once, so dropping
-    equal lines drops nothing."""
+    """Every quad but the summary graph's as an N-Quads line (without newline), in bytes order
+    (`LC_ALL=C sort`).  pyoxigraph writes canonical N-Quads, one quad per line with newlines
+    inside literals escaped, so sorting the lines sorts the quads, and a line ending in the
+    summary graph's IRI is a quad of that graph (kg writes nothing to the default graph); the
+    store holds each quad once, so dropping equal lines drops nothing."""
     with _sort_dir() as tmp:
         dump = tmp / "dump.nq"
         store.ox.dump(str(dump), ox.RdfFormat.N_QUADS)
-        yield from sorted_distinct_lines(dump)
+        yield from sorted_distinct_lines(dump, keep=lambda line: not line.endswith(_SUMMARY_QUAD_END))
 
 
 def sorted_union_triples(store: QuoteStore) -> Iterator[ox.Triple]:

@@ -56,6 +56,13 @@ def graph_iri(article_key: str) -> URIRef:
     return _iri(f"graph/{article_key}")
 
 
+# Graphs that are not articles: owl:sameAs links (kg.identity) and the corpus-wide counts
+# (kg.store.summary).  No article key collides with "summary"; an article whose id slugs to
+# "identity" would share the identity graph's IRI (its key is the slug of its id).
+IDENTITY_GRAPH = _iri("graph/identity")
+SUMMARY_GRAPH = _iri("summary")
+
+
 def quote_iri(article_key: str, start: int, end: int) -> URIRef:
     """A quotation is identified by its span: one article never quotes the same span twice."""
     if start < 0 or end < start:

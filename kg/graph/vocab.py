@@ -38,6 +38,21 @@ QG_TERMS: tuple[str, ...] = (
     "trigger",
     "rank",
     "aboutEvent",
+    # the summary graph (kg.store.summary): counts derived from the articles
+    "StoreSummary",
+    "SpeakerTally",
+    "CoQuotation",
+    "tallyOf",
+    "speakerName",
+    "speakerKind",
+    "quotationCount",
+    "articleCount",
+    "directCount",
+    "firstSpeaker",
+    "firstSpeakerName",
+    "secondSpeaker",
+    "secondSpeakerName",
+    "firstArticle",
 )
 
 QG = ClosedNamespace(QG_NS, list(QG_TERMS))

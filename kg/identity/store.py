@@ -15,13 +15,12 @@ from typing import Any
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL
 
-from kg.graph.vocab import QGID, bind_prefixes
+from kg.graph.iris import IDENTITY_GRAPH
+from kg.graph.vocab import bind_prefixes
 from kg.identity.cluster import Identity, IdentityReport, resolve_identities
 from kg.identity.records import load_records
 from kg.identity.table import WIKIDATA_ENTITY, AliasRow
 from kg.store import QuoteStore
-
-IDENTITY_GRAPH = QGID["graph/identity"]
 
 # ?p is bound by the engine (pyoxigraph substitution), never spliced into the query text; it must
 # be projected for the substitution to apply.

@@ -26,6 +26,7 @@ def load_shard(store: QuoteStore, path: str | os.PathLike[str], graphs: Iterable
     half-written; absent articles have no content hash in the store, so the next build redoes them.
     """
     drops = " ;\n".join(f"DROP SILENT GRAPH {ox.NamedNode(g)}" for g in graphs)
+    store.invalidate_summary()
     try:
         if drops:
             store.ox.update(drops)

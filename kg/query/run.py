@@ -11,6 +11,7 @@ from kg.errors import QueryError
 from kg.graph.vocab import PREFIXES
 from kg.query.render import render_table, show_term
 from kg.store import QuoteStore
+from kg.store.summary import check_summary
 from kg.store.terms import triple_sort_key
 
 ResultFormat = Literal["table", "csv", "tsv", "json"]
@@ -35,6 +36,7 @@ def run_query(
     """Results of `sparql` as text: SELECT/ASK in `fmt`; CONSTRUCT/DESCRIBE always as Turtle."""
     if fmt not in RESULT_FORMATS:
         raise QueryError(f"unknown result format {fmt!r}; expected one of {', '.join(RESULT_FORMATS)}")
+    check_summary(store, sparql)
     result = store.query(sparql, bindings=bindings, timeout=timeout)
     try:
         if isinstance(result, ox.QueryBoolean):

@@ -18,6 +18,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from kg.errors import QueryError, StoreError
+from kg.graph.iris import IDENTITY_GRAPH, SUMMARY_GRAPH
 from kg.graph.vocab import PREFIXES, bind_prefixes
 from kg.store.messages import one_line, store_error, syntax_message
 from kg.store.paths import check_path, is_locked
@@ -40,6 +41,10 @@ _DUMP_FORMATS: dict[str, ox.RdfFormat] = {
 _OPEN_FOR_WRITING: dict[Path, int] = {}
 _REGISTRY_LOCK = threading.Lock()
 
+SUMMARY_GRAPH_IRI = str(SUMMARY_GRAPH)
+# Writing these graphs leaves the summary's counts true: they hold no quotation.
+_SUMMARY_KEEPS = frozenset({SUMMARY_GRAPH_IRI, str(IDENTITY_GRAPH)})
+
 _ARTICLE_HASHES = """
 SELECT ?article ?hash WHERE {
   GRAPH ?g { ?article a schema:NewsArticle ; qg:contentHash ?hash }
@@ -53,6 +58,7 @@ class QuoteStore:
         self._store: ox.Store | None = store
         self.path = path
         self.read_only = read_only
+        self._summary_dropped = False  # by this handle, since it was opened or last refreshed
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -139,6 +145,8 @@ class QuoteStore:
         pyoxigraph (`str(term)`), never hand-assembled from user strings."""
         store = self._writable()
         g = ox.NamedNode(graph_iri)
+        if graph_iri not in _SUMMARY_KEEPS:
+            self.invalidate_summary()
         try:
             if not store.contains_named_graph(g):
                 # A new article (most of a first build): loading N-Triples is one transaction
@@ -153,10 +161,34 @@ class QuoteStore:
 
     def remove_article(self, graph_iri: str) -> None:
         """Drop the named graph of one article (no-op if absent)."""
+        if graph_iri not in _SUMMARY_KEEPS:
+            self.invalidate_summary()
         try:
             self._writable().remove_graph(ox.NamedNode(graph_iri))
         except OSError as err:
             raise store_error(self.path, err, "write") from None
+
+    def invalidate_summary(self, *, force: bool = False) -> None:
+        """Drop the summary graph (kg.store.summary) before articles change, once per handle.
+
+        Its own transaction, committed before the article writes: a build that dies half-way
+        leaves no summary (queries that read it then say so) rather than counts that are wrong.
+        """
+        if self._summary_dropped and not force:
+            return
+        try:
+            self._writable().remove_graph(ox.NamedNode(SUMMARY_GRAPH_IRI))
+        except OSError as err:
+            raise store_error(self.path, err, "write") from None
+        self._summary_dropped = True
+
+    def write_derived(self, quads: list[ox.Quad]) -> None:
+        """Add computed quads (the summary graph) in one transaction."""
+        try:
+            self._writable().extend(quads)
+        except OSError as err:
+            raise store_error(self.path, err, "write") from None
+        self._summary_dropped = False
 
     def flush(self) -> None:
         try:
