@@ -378,7 +378,8 @@ def test_saved_queries_through_the_cli(sample_store_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     header, first, *_ = result.output.splitlines()
-    assert header == "speaker,kind,quotations,articles,direct" and first.startswith("Saad al-Hadithi,Person,3,")
+    # `top` is the optional parameter (projected so that --param can bind it), empty here.
+    assert header == "speaker,kind,quotations,articles,direct,top" and first == "Saad al-Hadithi,Person,3,1,1,"
     iri = "<https://w3id.org/quotegraph/id/place/iraq>"
     by_iri = runner.invoke(
         app, ["query", "--named", "who-said-what-about", "--param", f"entity={iri}", "--format", "json",

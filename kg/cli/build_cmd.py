@@ -174,9 +174,9 @@ def summarise_command(
         raise StoreError(f"no store at {store} (build one with `kg build ARTICLES --store {store}`)")
     with QuoteStore.open(store) as opened:
         report = refresh_summary(opened)
-    counts = {"store": str(store), "speakers": report.speakers, "pairs": report.pairs, "quads": report.quads}
+    counts = {"store": str(store), "speakers": report.speakers, "pairs": report.pairs, "changed": report.changed}
     if as_json:
         print(json.dumps(counts, indent=2, sort_keys=True))
     else:
         print(f"summary of {store}: {report.speakers:,} speaker tallies, {report.pairs:,} co-quoted pairs "
-              f"({report.quads:,} quads)")
+              f"({report.changed:,} triples changed)")

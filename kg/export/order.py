@@ -55,7 +55,7 @@ def _spill_runs(
     runs: list[Path] = []
 
     def spill(lines: set[bytes]) -> None:
-        run = workdir / f"run-{len(runs)}.nt"
+        run = workdir / f"{source.stem}-run-{len(runs)}.nt"  # sorts sharing a directory never collide
         run.write_bytes(b"".join(line + b"\n" for line in sorted(lines, key=key)))
         runs.append(run)
 
@@ -92,7 +92,7 @@ def sorted_distinct_lines(
 
 
 @contextmanager
-def _sort_dir() -> Iterator[Path]:
+def sort_workspace() -> Iterator[Path]:
     """A temporary directory for one sort; a failure inside it (a full disk) says where, so the
     error is not taken for one writing the export itself."""
     with tempfile.TemporaryDirectory(prefix="qg-sort-") as tmp:
@@ -106,7 +106,7 @@ def _sort_dir() -> Iterator[Path]:
 
 def iter_sorted_union_lines(store: QuoteStore) -> Iterator[bytes]:
     """Distinct N-Triples lines of the union (without newlines), in canonical order."""
-    with _sort_dir() as tmp:
+    with sort_workspace() as tmp:
         union = tmp / "union.nt"
         _dump_union(store, union)
         yield from sorted_distinct_lines(union, key=_line_key)
@@ -118,7 +118,7 @@ def iter_sorted_quad_lines(store: QuoteStore) -> Iterator[bytes]:
     inside literals escaped, so sorting the lines sorts the quads, and a line ending in the
     summary graph's IRI is a quad of that graph (kg writes nothing to the default graph); the
     store holds each quad once, so dropping equal lines drops nothing."""
-    with _sort_dir() as tmp:
+    with sort_workspace() as tmp:
         dump = tmp / "dump.nq"
         store.ox.dump(str(dump), ox.RdfFormat.N_QUADS)
         yield from sorted_distinct_lines(dump, keep=lambda line: not line.endswith(_SUMMARY_QUAD_END))
@@ -127,7 +127,7 @@ def iter_sorted_quad_lines(store: QuoteStore) -> Iterator[bytes]:
 def sorted_union_triples(store: QuoteStore) -> Iterator[ox.Triple]:
     """The union's distinct triples in canonical order (`iter_sorted_union_lines`), as pyoxigraph
     Triples for the serialisers, parsed back from a sorted file."""
-    with _sort_dir() as tmp:
+    with sort_workspace() as tmp:
         path = tmp / "sorted.nt"
         with path.open("wb") as out:
             for line in iter_sorted_union_lines(store):

@@ -53,6 +53,7 @@ QG_TERMS: tuple[str, ...] = (
     "secondSpeaker",
     "secondSpeakerName",
     "firstArticle",
+    "listPosition",
 )
 
 QG = ClosedNamespace(QG_NS, list(QG_TERMS))

@@ -44,6 +44,8 @@ _REGISTRY_LOCK = threading.Lock()
 SUMMARY_GRAPH_IRI = str(SUMMARY_GRAPH)
 # Writing these graphs leaves the summary's counts true: they hold no quotation.
 _SUMMARY_KEEPS = frozenset({SUMMARY_GRAPH_IRI, str(IDENTITY_GRAPH)})
+_RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+_STORE_SUMMARY = ox.NamedNode("https://w3id.org/quotegraph/ontology#StoreSummary")
 
 _ARTICLE_HASHES = """
 SELECT ?article ?hash WHERE {
@@ -169,23 +171,32 @@ class QuoteStore:
             raise store_error(self.path, err, "write") from None
 
     def invalidate_summary(self, *, force: bool = False) -> None:
-        """Drop the summary graph (kg.store.summary) before articles change, once per handle.
-
-        Its own transaction, committed before the article writes: a build that dies half-way
-        leaves no summary (queries that read it then say so) rather than counts that are wrong.
-        """
+        """Mark the summary graph (kg.store.summary) out of date before articles change, once per
+        handle: its qg:StoreSummary marker is removed, in a transaction committed before the
+        article writes, so a build that dies half-way leaves counts that say they are not current
+        (queries that read them then say so).  The counts stay, for the next refresh to update."""
         if self._summary_dropped and not force:
             return
+        summary = ox.NamedNode(SUMMARY_GRAPH_IRI)
         try:
-            self._writable().remove_graph(ox.NamedNode(SUMMARY_GRAPH_IRI))
+            self._writable().remove(ox.Quad(summary, _RDF_TYPE, _STORE_SUMMARY, summary))
         except OSError as err:
             raise store_error(self.path, err, "write") from None
         self._summary_dropped = True
 
-    def write_derived(self, quads: list[ox.Quad]) -> None:
-        """Add computed quads (the summary graph) in one transaction."""
+    def write_derived(self, added: list[bytes], removed: list[bytes]) -> None:
+        """Add and remove triples of the summary graph, given as N-Triples lines made by pyoxigraph
+        (never from user text), in one transaction."""
+        if not added and not removed:
+            return
+        g = ox.NamedNode(SUMMARY_GRAPH_IRI)
+        parts = []
+        for operation, lines in (("DELETE", removed), ("INSERT", added)):
+            if lines:
+                triples = b"\n".join(lines).decode("utf-8")
+                parts.append(f"{operation} DATA {{ GRAPH {g} {{\n{triples}\n}} }}")
         try:
-            self._writable().extend(quads)
+            self._writable().update(" ;\n".join(parts))
         except OSError as err:
             raise store_error(self.path, err, "write") from None
         self._summary_dropped = False

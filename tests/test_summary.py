@@ -1,0 +1,161 @@
+"""The summary graph (kg.store.summary): kept current by every build, never read when stale,
+recomputed by `kg summarise`, left out of exports.  Its counts are checked against the plain
+queries in tests/test_query_plans.py."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from conftest import ROOT
+from rdflib import Graph, Literal, URIRef
+
+from kg.export import export
+from kg.graph.iris import SUMMARY_GRAPH
+from kg.identity import link_store
+from kg.pipeline import build
+from kg.store import QuoteStore
+from kg.store.summary import has_summary, refresh_summary
+
+DEV = Path(__file__).parent / "data" / "dev"
+SAMPLE = ROOT / "examples" / "articles"
+QG = "https://w3id.org/quotegraph/ontology#"
+
+
+def summary_quads(store: QuoteStore) -> list[str]:
+    return sorted(str(q) for q in store.ox.quads_for_pattern(None, None, None, ox.NamedNode(str(SUMMARY_GRAPH))))
+
+
+def tally(store: QuoteStore, name: str) -> dict[str, int]:
+    """The counts of the tally of the speaker called `name` (one kind)."""
+    rows = list(store.query(
+        "SELECT ?name ?p ?v WHERE { GRAPH qgid:summary { ?t qg:speakerName ?name ; ?p ?v FILTER(isLiteral(?v)) } }",
+        bindings={"name": name}))  # ?name projected: pyoxigraph binds projected variables only
+    return {row["p"].value.removeprefix(QG): row["v"].value for row in rows}  # type: ignore[index]
+
+
+def run_main(argv: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> tuple[int, str, str]:
+    """`kg ARGV` through kg.cli.main (the real error printing), in-process."""
+    from kg.cli import main
+
+    monkeypatch.setattr(sys, "argv", ["kg", *argv])
+    with pytest.raises(SystemExit) as exit_info:
+        main()
+    captured = capsys.readouterr()
+    return int(exit_info.value.code or 0), captured.out, captured.err
+
+
+@pytest.fixture(scope="module")
+def articles(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Two dev articles and the sample, in a directory of their own."""
+    folder = tmp_path_factory.mktemp("summary-articles")
+    for text in [*sorted(DEV.glob("*.txt"))[:2], *sorted(SAMPLE.glob("*.txt"))]:
+        shutil.copy(text, folder / text.name)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def full_store(articles: Path, tmp_path_factory: pytest.TempPathFactory, nlp) -> Path:
+    path = tmp_path_factory.mktemp("summary-full") / "kg.db"
+    report = build([str(articles)], store_path=path, nlp=nlp)
+    assert report.summary is not None and report.summary.speakers > 0 and report.summary.pairs > 0
+    return path
+
+
+def test_the_sample_build_has_a_current_summary(sample_store_path: Path) -> None:
+    with QuoteStore.open(sample_store_path, read_only=True) as store:
+        assert has_summary(store)
+        hadithi = tally(store, "Saad al-Hadithi")
+    # The reference article: al-Hadithi is quoted three times, once directly (tests/data/sample gold).
+    assert hadithi == {"speakerKind": "Person", "quotationCount": "3", "articleCount": "1", "directCount": "1",
+                       "listPosition": "1", "speakerName": "Saad al-Hadithi"}
+
+
+def test_an_incremental_build_updates_the_summary_to_what_a_fresh_build_gives(
+    articles: Path, full_store: Path, tmp_path: Path, nlp
+) -> None:
+    """Content-minted IRIs: the summary of a store grown article by article is the summary of the
+    same articles built at once, quad for quad — and the update touches only what changed."""
+    first, rest = tmp_path / "first", tmp_path / "rest"
+    first.mkdir()
+    rest.mkdir()
+    texts = sorted(articles.glob("*.txt"))
+    shutil.copy(texts[0], first / texts[0].name)
+    store = tmp_path / "kg.db"
+    build([str(first)], store_path=store, nlp=nlp)
+    with QuoteStore.open(store, read_only=True) as st:
+        one_article = summary_quads(st)
+    report = build([str(articles)], store_path=store, nlp=nlp)
+    assert report.articles_built == len(texts) - 1 and report.summary is not None
+    with QuoteStore.open(store, read_only=True) as grown, QuoteStore.open(full_store, read_only=True) as fresh:
+        assert summary_quads(grown) == summary_quads(fresh)
+        assert set(one_article) - set(summary_quads(grown))  # some counts changed
+        assert set(one_article) & set(summary_quads(grown))  # and some were kept
+        assert report.summary.changed < len(summary_quads(fresh))
+    # Nothing changed: a rebuild leaves the summary alone (no refresh at all).
+    again = build([str(articles)], store_path=store, nlp=nlp)
+    assert again.articles_built == 0 and again.summary is None
+
+
+def test_a_write_makes_the_summary_missing_until_it_is_recomputed(
+    full_store: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = shutil.copytree(full_store, tmp_path / "kg.db")
+    with QuoteStore.open(store) as st:
+        before = summary_quads(st)
+        graph = Graph()
+        graph.add((URIRef("https://w3id.org/quotegraph/id/quote/x/0-1"), URIRef("https://schema.org/text"), Literal("x")))
+        st.replace_article("https://w3id.org/quotegraph/id/graph/x", graph)
+        assert not has_summary(st)
+    code, out, err = run_main(["query", "--named", "top-speakers", "--store", str(store)], capsys, monkeypatch)
+    assert code == 4 and out == ""
+    assert err == (f"kg: error: the store {store} has no current summary graph (an interrupted build, or data "
+                   f"loaded by other means), and this query reads it: run `kg summarise --store {store}`\n")
+    # a query that does not read the summary is not concerned
+    code, out, _ = run_main(["query", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "--store", str(store)],
+                            capsys, monkeypatch)
+    assert code == 0
+    code, out, err = run_main(["summarise", "--store", str(store), "--json"], capsys, monkeypatch)
+    assert code == 0, err
+    counts = json.loads(out)
+    assert counts["speakers"] > 0 and counts["changed"] == 0  # the marker is back; no quotation was added
+    with QuoteStore.open(store, read_only=True) as st:
+        assert has_summary(st) and summary_quads(st) == before
+    code, out, _ = run_main(["query", "--named", "top-speakers", "--param", "top=2", "--store", str(store),
+                             "--format", "csv"], capsys, monkeypatch)
+    assert code == 0 and len(out.strip().splitlines()) == 3  # header and two speakers
+
+
+def test_identity_links_keep_the_summary(full_store: Path, tmp_path: Path) -> None:
+    store = shutil.copytree(full_store, tmp_path / "kg.db")
+    with QuoteStore.open(store) as st:
+        link_store(st, [])
+        assert has_summary(st)
+
+
+def test_summarise_needs_a_store(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    missing = tmp_path / "nothing.db"
+    code, _, err = run_main(["summarise", "--store", str(missing)], capsys, monkeypatch)
+    assert code != 0 and err.count("\n") == 1 and f"no store at {missing}" in err
+    assert not missing.exists()
+
+
+def test_exports_leave_the_summary_out(full_store: Path, tmp_path: Path) -> None:
+    with QuoteStore.open(full_store, read_only=True) as st:
+        assert len(summary_quads(st)) > 100
+        for fmt in ("turtle", "nquads", "jsonld"):
+            out = tmp_path / f"kg.{fmt}"
+            export(st, fmt, out)
+            text = out.read_text(encoding="utf-8")
+            assert "SpeakerTally" not in text and "CoQuotation" not in text and "/id/summary" not in text, fmt
+
+
+def test_a_summary_refresh_of_an_empty_store_marks_it_current(tmp_path: Path) -> None:
+    with QuoteStore.open(tmp_path / "kg.db") as st:
+        report = refresh_summary(st)
+        assert (report.speakers, report.pairs, report.changed) == (0, 0, 0)
+        assert has_summary(st)
