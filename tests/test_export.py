@@ -66,14 +66,17 @@ def exported(store: QuoteStore, fmt: str, path: Path) -> bytes:
 
 
 def test_sorted_distinct_lines_merges_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from kg.export import order
+    from kg.store import sorting
 
-    monkeypatch.setattr(order, "RUN_LINES", 3)  # many runs, duplicates across runs
+    monkeypatch.setattr(sorting, "RUN_LINES", 3)  # many runs, duplicates across runs
     lines = [b"<b> <p> 2 .", b"", b"<a> <p> 1 .", b"<c> <q> 3 .", b"<a> <p> 1 .", b"<b> <p> 2 .",
              b"<d> <p> 4 .", b"<a> <p> 0 ."]
     source = tmp_path / "lines.nt"
     source.write_bytes(b"\n".join(lines) + b"\n")
-    assert list(order.sorted_distinct_lines(source)) == sorted({line for line in lines if line})
+    assert list(sorting.sorted_distinct_lines(source)) == sorted({line for line in lines if line})
+    source.write_bytes(b"\n".join(lines) + b"\n")
+    kept = list(sorting.sorted_distinct_lines(source, keep=lambda line: not line.startswith(b"<a>")))
+    assert kept == sorted({line for line in lines if line and not line.startswith(b"<a>")})
     assert not source.exists()  # consumed: only the sorted runs stay, in the caller's temp dir
 
 
@@ -82,10 +85,10 @@ def test_exports_are_the_same_whatever_the_run_size(
     store: QuoteStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str
 ) -> None:
     """The bounded-memory sort merges runs of RUN_LINES lines: tiny runs give the same bytes."""
-    from kg.export import order
+    from kg.store import sorting
 
     whole = exported(store, fmt, tmp_path / f"whole.{fmt}")
-    monkeypatch.setattr(order, "RUN_LINES", 7)
+    monkeypatch.setattr(sorting, "RUN_LINES", 7)
     assert exported(store, fmt, tmp_path / f"runs.{fmt}") == whole
     assert len(whole) > 1000
 

@@ -32,6 +32,7 @@ import pyoxigraph as ox
 from kg.errors import QueryError
 from kg.graph.vocab import PREFIXES, QGID
 from kg.store.oxstore import SUMMARY_GRAPH_IRI, QuoteStore
+from kg.store.sorting import sort_workspace, sorted_distinct_lines
 
 _QG, _RDF_TYPE = PREFIXES["qg"], PREFIXES["rdf"] + "type"
 SUMMARY_GRAPH = ox.NamedNode(SUMMARY_GRAPH_IRI)
@@ -173,13 +174,11 @@ def refresh_summary(store: QuoteStore, batch: int = 50_000) -> SummaryReport:
     """Recompute the summary graph from the article graphs, writing only what changed.
 
     The new counts and the stored ones are both written to temporary files as N-Triples, sorted
-    on disk in bounded memory (kg.export.order) and compared line by line: a build that adds a
+    on disk in bounded memory (kg.store.sorting) and compared line by line: a build that adds a
     few articles to a big store rewrites a few tallies, not the whole graph (dropping and
     reloading 700k summary quads takes 80 s at 3 M quads).  The qg:StoreSummary marker is removed
     first and put back last, so a refresh that dies half-way is never read as current.
     """
-    from kg.export.order import sort_workspace, sorted_distinct_lines  # a generic on-disk sort
-
     store.invalidate_summary(force=True)
     speakers, pairs = [0], [0]
     changed = 0
