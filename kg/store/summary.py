@@ -23,10 +23,12 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-from collections import defaultdict
+from array import array
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
+import numpy
 import pyoxigraph as ox
 
 from kg.errors import QueryError
@@ -109,36 +111,65 @@ def _speaker_tallies(store: QuoteStore) -> Iterator[tuple[ox.NamedNode, list[tup
         ]
 
 
-def _co_quotations(store: QuoteStore) -> Iterator[tuple[ox.NamedNode, list[tuple[str, ox.Term]]]]:
-    # Memory: one entry per (article, speaker) and per co-quoted pair, never per quotation.
-    speakers_of: dict[ox.Term, set[tuple[ox.Term, ox.Literal]]] = defaultdict(set)
-    for row in store.query(_ARTICLE_SPEAKERS):  # type: ignore[union-attr]
-        speakers_of[row["a"]].add((row["s"], row["speaker"]))
-    smallest_id: dict[ox.Term, str] = {}
+def _dense_ranks(values: list[str]) -> numpy.ndarray:
+    """Each value's rank among the distinct values (equal values, equal ranks)."""
+    rank = {value: n for n, value in enumerate(sorted(set(values)))}
+    return numpy.fromiter((rank[v] for v in values), dtype=numpy.int64, count=len(values))
+
+
+def _co_quotations(store: QuoteStore, workdir: Path) -> Iterator[tuple[ox.NamedNode, list[tuple[str, ox.Term]]]]:
+    """Pairs of speakers quoted in the same article, in listing order.
+
+    Memory holds one entry per article and per (speaker, name), plus 32 bytes per pair: the
+    (article, speaker) rows and the pairs themselves go through files sorted on disk, so a big
+    store's refresh does not grow the build's memory with its pairs.  Numbers are written
+    zero-padded, so the byte order of the lines is the numeric order."""
+    articles: dict[ox.Term, int] = {}
+    speaker_index: dict[tuple[ox.Term, ox.Term], int] = {}
+    memberships = workdir / "memberships.txt"
+    with memberships.open("w", encoding="ascii") as out:
+        for row in store.query(_ARTICLE_SPEAKERS):  # type: ignore[union-attr]
+            article = articles.setdefault(row["a"], len(articles))
+            speaker = speaker_index.setdefault((row["s"], row["speaker"]), len(speaker_index))
+            out.write(f"{article:012d} {speaker:012d}\n")
+    smallest_id: list[str | None] = [None] * len(articles)
     for row in store.query(_ARTICLE_IDS):  # type: ignore[union-attr]
-        article, found = row["a"], row["id"].value
-        if article in speakers_of and (article not in smallest_id or found < smallest_id[article]):
+        article, found = articles.get(row["a"]), row["id"].value
+        if article is not None and (smallest_id[article] is None or found < smallest_id[article]):  # type: ignore[operator]
             smallest_id[article] = found
-    count: dict[tuple, int] = defaultdict(int)
-    first: dict[tuple, str] = {}
-    for article, speakers in speakers_of.items():
-        if article not in smallest_id:
-            continue  # an article without identifier drops out, as in the SPARQL join
-        # Each unordered pair once, alphabetically by name (the IRI breaks a tie between namesakes).
-        ordered = sorted(speakers, key=lambda sn: (sn[1].value, sn[0].value))
-        for i, one in enumerate(ordered):
-            for other in ordered[i + 1:]:
-                count[one, other] += 1  # the rows are DISTINCT: each article adds a pair once
-                if (one, other) not in first or smallest_id[article] < first[one, other]:
-                    first[one, other] = smallest_id[article]
-    # Listing order as a position (see _speaker_tallies): most articles first, then by names, IRIs.
-    ordered = sorted(count.items(), key=lambda item: (
-        -item[1], item[0][0][1].value, item[0][1][1].value, item[0][0][0].value, item[0][1][0].value))
-    for position, ((one, other), articles) in enumerate(ordered, start=1):
-        yield _mint("pair", str(one[0]), str(one[1]), str(other[0]), str(other[1])), [
-            ("firstSpeaker", one[0]), ("firstSpeakerName", one[1]),
-            ("secondSpeaker", other[0]), ("secondSpeakerName", other[1]),
-            ("articleCount", _integer(articles)), ("firstArticle", ox.Literal(first[one, other])),
+    del articles
+    speakers = list(speaker_index)  # index → (speaker IRI, name)
+    del speaker_index
+    name_rank = _dense_ranks([name.value for _, name in speakers])
+    iri_rank = _dense_ranks([s.value for s, _ in speakers])
+
+    occurrences = workdir / "pairs.txt"  # one line per (pair, article quoting both)
+    with occurrences.open("w", encoding="ascii") as out:
+        for article_key, lines in itertools.groupby(sorted_distinct_lines(memberships), key=lambda line: line[:12]):
+            article = int(article_key)
+            if smallest_id[article] is None:
+                continue  # an article without identifier drops out, as in the SPARQL join
+            # Each unordered pair once, alphabetically by name (the IRI breaks a tie between namesakes).
+            members = sorted((int(line[13:]) for line in lines), key=lambda i: (name_rank[i], iri_rank[i]))
+            for n, one in enumerate(members):
+                for other in members[n + 1:]:
+                    out.write(f"{one:012d} {other:012d} {article:012d}\n")
+
+    firsts, seconds, counts, first_articles = (array("q") for _ in range(4))
+    for pair, lines in itertools.groupby(sorted_distinct_lines(occurrences), key=lambda line: line[:25]):
+        quoting = [int(line[26:]) for line in lines]  # the rows are DISTINCT: one line per article
+        firsts.append(int(pair[:12]))
+        seconds.append(int(pair[13:25]))
+        counts.append(len(quoting))
+        first_articles.append(min(quoting, key=lambda a: smallest_id[a]))  # type: ignore[arg-type,return-value]
+    one, other = numpy.asarray(firsts), numpy.asarray(seconds)
+    # Listing order as a position (see _speaker_tallies): most articles first, then the names, IRIs.
+    order = numpy.lexsort((iri_rank[other], iri_rank[one], name_rank[other], name_rank[one], -numpy.asarray(counts)))
+    for position, k in enumerate(order.tolist(), start=1):
+        (s1, n1), (s2, n2) = speakers[firsts[k]], speakers[seconds[k]]
+        yield _mint("pair", str(s1), str(n1), str(s2), str(n2)), [
+            ("firstSpeaker", s1), ("firstSpeakerName", n1), ("secondSpeaker", s2), ("secondSpeakerName", n2),
+            ("articleCount", _integer(counts[k])), ("firstArticle", ox.Literal(smallest_id[first_articles[k]])),
             ("listPosition", _integer(position)),
         ]
 
@@ -186,7 +217,7 @@ def refresh_summary(store: QuoteStore, batch: int = 50_000) -> SummaryReport:
         new, old = tmp / "new.nt", tmp / "old.nt"
         with new.open("w", encoding="utf-8") as out:
             out.writelines(itertools.chain(_lines("SpeakerTally", _speaker_tallies(store), speakers),
-                                           _lines("CoQuotation", _co_quotations(store), pairs)))
+                                           _lines("CoQuotation", _co_quotations(store, tmp), pairs)))
         store.ox.dump(str(old), ox.RdfFormat.N_TRIPLES, from_graph=SUMMARY_GRAPH)
         additions: list[bytes] = []
         removals: list[bytes] = []
