@@ -18,6 +18,7 @@ from kg.export import export
 from kg.graph.iris import SUMMARY_GRAPH
 from kg.identity import link_store
 from kg.pipeline import build
+from kg.query.stats import stats
 from kg.store import QuoteStore
 from kg.store.summary import has_summary, refresh_summary
 
@@ -69,6 +70,8 @@ def full_store(articles: Path, tmp_path_factory: pytest.TempPathFactory, nlp) ->
 def test_the_sample_build_has_a_current_summary(sample_store_path: Path) -> None:
     with QuoteStore.open(sample_store_path, read_only=True) as store:
         assert has_summary(store)
+        counts = stats(store)
+        assert counts["summary"] == "current" and counts["graphs"] == 2  # the article and the summary
         hadithi = tally(store, "Saad al-Hadithi")
     # The reference article: al-Hadithi is quoted three times, once directly (tests/data/sample gold).
     assert hadithi == {"speakerKind": "Person", "quotationCount": "3", "articleCount": "1", "directCount": "1",

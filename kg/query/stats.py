@@ -7,6 +7,7 @@ from typing import Any
 from kg.graph.vocab import PREFIXES
 from kg.query.render import render_table
 from kg.store import QuoteStore
+from kg.store.summary import has_summary
 
 _S, _QG, _SEM = PREFIXES["schema"], PREFIXES["qg"], PREFIXES["sem"]
 
@@ -39,7 +40,9 @@ SELECT (COUNT(DISTINCT ?q) AS ?n) WHERE { ?q schema:spokenByCharacter ?who }"""
 
 
 def stats(store: QuoteStore) -> dict[str, Any]:
-    """Counts of articles, quotations (total, attributed, by type), entities by kind, events, triples."""
+    """Counts of articles, quotations (total, attributed, by type), entities by kind, events, named
+    graphs (articles, and the identity and summary graphs when present) and quads; whether the
+    summary graph is current."""
     out: dict[str, Any] = dict.fromkeys(_CLASSES.values(), 0)
     for sol in store.query(_BY_CLASS):  # type: ignore[union-attr]
         out[_CLASSES[sol["class"].value]] = int(sol["n"].value)
@@ -51,6 +54,8 @@ def stats(store: QuoteStore) -> dict[str, Any]:
     out["quotations_attributed"] = int(row["n"].value)
     out["graphs"] = len(store.graphs())
     out["triples"] = store.count_triples()
+    # Whether the saved queries that read the summary graph can answer (kg.store.summary).
+    out["summary"] = "current" if has_summary(store) else "missing (run `kg summarise`)"
     return out
 
 
