@@ -60,7 +60,7 @@ class QuoteStore:
         self._store: ox.Store | None = store
         self.path = path
         self.read_only = read_only
-        self._summary_dropped = False  # by this handle, since it was opened or last refreshed
+        self._summary_marked_stale = False  # its marker removed by this handle and not yet put back
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -175,14 +175,14 @@ class QuoteStore:
         handle: its qg:StoreSummary marker is removed, in a transaction committed before the
         article writes, so a build that dies half-way leaves counts that say they are not current
         (queries that read them then say so).  The counts stay, for the next refresh to update."""
-        if self._summary_dropped and not force:
+        if self._summary_marked_stale and not force:
             return
         summary = ox.NamedNode(SUMMARY_GRAPH_IRI)
         try:
             self._writable().remove(ox.Quad(summary, _RDF_TYPE, _STORE_SUMMARY, summary))
         except OSError as err:
             raise store_error(self.path, err, "write") from None
-        self._summary_dropped = True
+        self._summary_marked_stale = True
 
     def write_derived(self, added: list[bytes], removed: list[bytes]) -> None:
         """Remove, then add, triples of the summary graph, given as N-Triples lines made by
@@ -197,7 +197,7 @@ class QuoteStore:
                 self._writable().load(b"\n".join(added) + b"\n", format=ox.RdfFormat.N_TRIPLES, to_graph=g)
         except OSError as err:
             raise store_error(self.path, err, "write") from None
-        self._summary_dropped = False
+        self._summary_marked_stale = False
 
     def flush(self) -> None:
         try:

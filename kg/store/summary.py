@@ -10,11 +10,12 @@ in the named graph `qgid:summary`:
   the first article (smallest identifier);
 * the node `qgid:summary` itself, typed `qg:StoreSummary`: its presence says the counts are current.
 
-The counts are exactly what the plain aggregate queries return (tests/test_query_plans.py compares
-them with tests/data/reference-queries/).  Every write to an article graph through QuoteStore drops
-the summary first (`QuoteStore.invalidate_summary`), and `kg build` recomputes it at the end, so a
-build that is interrupted leaves no summary rather than a wrong one; `kg summarise` recomputes it
-by hand (e.g. after loading N-Quads with `oxigraph load`).  The summary is derived data: exports
+The counts are exactly what the plain aggregate queries return, in the same order (tests/
+test_query_plans.py compares them with tests/data/reference-queries/).  The first write to an
+article graph through QuoteStore removes the marker (`QuoteStore.invalidate_summary`), and `kg
+build` recomputes the counts at its end, writing only those that changed; so a build that is
+interrupted leaves counts marked out of date, which the queries refuse to read (`check_summary`),
+rather than wrong ones.  `kg summarise` recomputes them by hand (e.g. after `oxigraph load`).  The summary is derived data: exports
 leave it out (they hold the articles), `kg push` sends it so that the saved queries work on the
 server too.  IRIs are minted from content, so the same store gives the same summary.
 """
@@ -37,7 +38,7 @@ from kg.store.oxstore import SUMMARY_GRAPH_IRI, QuoteStore
 from kg.store.sorting import sort_workspace, sorted_distinct_lines
 
 _QG, _RDF_TYPE = PREFIXES["qg"], PREFIXES["rdf"] + "type"
-SUMMARY_GRAPH = ox.NamedNode(SUMMARY_GRAPH_IRI)
+_GRAPH = ox.NamedNode(SUMMARY_GRAPH_IRI)
 
 # Per (speaker, name, kind): names and kinds are read in the quotation's own article graph (a
 # speaker is described in every article that mentions them); every count is DISTINCT because the
@@ -218,7 +219,7 @@ def refresh_summary(store: QuoteStore, batch: int = 50_000) -> SummaryReport:
         with new.open("w", encoding="utf-8") as out:
             out.writelines(itertools.chain(_lines("SpeakerTally", _speaker_tallies(store), speakers),
                                            _lines("CoQuotation", _co_quotations(store, tmp), pairs)))
-        store.ox.dump(str(old), ox.RdfFormat.N_TRIPLES, from_graph=SUMMARY_GRAPH)
+        store.ox.dump(str(old), ox.RdfFormat.N_TRIPLES, from_graph=_GRAPH)
         additions: list[bytes] = []
         removals: list[bytes] = []
         for added, line in _differences(sorted_distinct_lines(old), sorted_distinct_lines(new)):
@@ -228,7 +229,7 @@ def refresh_summary(store: QuoteStore, batch: int = 50_000) -> SummaryReport:
                 store.write_derived(additions, removals)
                 additions, removals = [], []
         store.write_derived(additions, removals)
-    marker = f"{SUMMARY_GRAPH} <{_RDF_TYPE}> {_qg('StoreSummary')} .".encode()
+    marker = f"{_GRAPH} <{_RDF_TYPE}> {_qg('StoreSummary')} .".encode()
     store.write_derived([marker], [])
     return SummaryReport(speakers[0], pairs[0], changed)
 
