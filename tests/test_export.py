@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 import os
 import re
@@ -18,13 +19,13 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 from graph_fixtures import ARTICLES, SCHEMA, TRICKY_NAME, all_graphs, build
-from rdflib import Literal, URIRef
+from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from typer.testing import CliRunner
 
 from kg.cli import app
 from kg.export import ExportError, export
-from kg.export.graphml import edge_id, node_id
+from kg.export.graphml import build_graph, edge_id, node_id, write_graphml
 from kg.store import QuoteStore
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -136,6 +137,50 @@ def test_jsonld_has_a_prefix_context_and_is_the_union(store: QuoteStore, tmp_pat
 
 
 # ---------------------------------------------------------------------- GraphML
+
+
+def _networkx_graphml(store: QuoteStore) -> bytes:
+    """The reference: the projection as a networkx graph, written by networkx (lxml)."""
+    out = io.BytesIO()
+    nx.write_graphml(build_graph(store), out, encoding="utf-8", prettyprint=True)
+    return out.getvalue()
+
+
+def _streamed_graphml(store: QuoteStore) -> bytes:
+    out = io.BytesIO()
+    write_graphml(store, out)
+    return out.getvalue()
+
+
+def test_streamed_graphml_is_what_networkx_writes(store: QuoteStore, sample_store_path: Path, tmp_path: Path) -> None:
+    """Byte for byte, on the test graphs (memberships, a tricky name), the sample, a store of
+    classed nodes without edges, and an empty store."""
+    assert _streamed_graphml(store) == _networkx_graphml(store)
+    with QuoteStore.open(sample_store_path, read_only=True) as sample:
+        assert _streamed_graphml(sample) == _networkx_graphml(sample)
+    with QuoteStore.open(tmp_path / "lonely.db") as lonely:
+        person = Graph()
+        person.add((URIRef("https://w3id.org/quotegraph/id/person/x"), RDF.type, SCHEMA.Person))
+        person.add((URIRef("https://w3id.org/quotegraph/id/person/x"), SCHEMA.name, Literal("A & B <x>\r\n")))
+        lonely.replace_article("https://w3id.org/quotegraph/id/graph/x", person)
+        assert b"A &amp; B &lt;x&gt;&#13;\n" in _streamed_graphml(lonely)
+        assert _streamed_graphml(lonely) == _networkx_graphml(lonely)
+    with QuoteStore.open(tmp_path / "empty.db") as empty:
+        assert _streamed_graphml(empty) == _networkx_graphml(empty)
+
+
+def test_streamed_graphml_drops_what_xml_cannot_carry(tmp_path: Path) -> None:
+    """A control character in a name made lxml (under networkx) refuse the whole export."""
+    with QuoteStore.open(tmp_path / "kg.db") as st:
+        person = Graph()
+        person.add((URIRef("https://w3id.org/quotegraph/id/person/x"), RDF.type, SCHEMA.Person))
+        person.add((URIRef("https://w3id.org/quotegraph/id/person/x"), SCHEMA.name, Literal("Bell\x07 Ringer\x0b")))
+        st.replace_article("https://w3id.org/quotegraph/id/graph/x", person)
+        with pytest.raises(ValueError, match="XML compatible"):
+            _networkx_graphml(st)
+        written = _streamed_graphml(st)
+    assert b"<data key=\"d0\">Bell Ringer</data>" in written
+    ET.fromstring(written)  # well-formed
 
 
 def test_graphml_validates_against_the_schema(store: QuoteStore, tmp_path: Path) -> None:
