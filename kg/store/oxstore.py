@@ -44,8 +44,8 @@ _REGISTRY_LOCK = threading.Lock()
 SUMMARY_GRAPH_IRI = str(SUMMARY_GRAPH)
 # Writing these graphs leaves the summary's counts true: they hold no quotation.
 _SUMMARY_KEEPS = frozenset({SUMMARY_GRAPH_IRI, str(IDENTITY_GRAPH)})
-_RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-_STORE_SUMMARY = ox.NamedNode("https://w3id.org/quotegraph/ontology#StoreSummary")
+_RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
+_STORE_SUMMARY = ox.NamedNode(PREFIXES["qg"] + "StoreSummary")
 
 _ARTICLE_HASHES = """
 SELECT ?article ?hash WHERE {
