@@ -231,8 +231,10 @@ def test_bad_scheduler_is_one_line_error(corpus, tmp_path, monkeypatch, capsys, 
     with pytest.raises(SystemExit) as exit_info:
         main()
     assert exit_info.value.code == KgError.exit_code
-    err = capsys.readouterr().err
-    assert err.startswith(f"kg: error: cannot connect to dask scheduler '{address}'") and err.count("\n") == 1
+    # distributed's own loggers may still be reporting on an earlier test's cluster (a loaded
+    # machine tears clusters down slowly): what kg prints is the one line.
+    ours = [line for line in capsys.readouterr().err.splitlines() if not line.startswith(("distributed.", "Task "))]
+    assert len(ours) == 1 and ours[0].startswith(f"kg: error: cannot connect to dask scheduler '{address}'"), ours
 
 
 def test_dask_options_need_dask_engine(corpus, tmp_path):

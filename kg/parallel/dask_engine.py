@@ -109,7 +109,9 @@ def connect(scheduler: str | None, workers: int, timeout: float = DEFAULT_CONNEC
         return
     try:
         client = Client(scheduler, timeout=timeout)
-    except (OSError, TimeoutError, ValueError, TypeError) as err:
+    # Whatever the connection attempt raises is a scheduler that cannot be reached: besides
+    # OSError/TimeoutError, a loaded machine can have distributed's sync() cancel the attempt.
+    except (Exception, asyncio.CancelledError) as err:
         reason = " ".join(str(err).split()) or type(err).__name__
         raise KgError(f"cannot connect to dask scheduler {scheduler!r}: {reason}") from None
     with client:
