@@ -22,6 +22,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from itertools import combinations
+from pathlib import Path
 from typing import IO
 from xml.sax.saxutils import escape, quoteattr
 
@@ -155,35 +156,9 @@ def write_graphml(store: QuoteStore, out: IO[bytes]) -> None:
     person–organisation memberships are gathered in memory (their role titles are joined).
     Characters XML 1.0 cannot carry are dropped (lxml, under networkx, refused the whole export).
     """
-    rank = {PREFIXES[c.split(":")[0]] + c.split(":")[1]: n for n, c in enumerate(KINDS)}
     with sort_workspace() as tmp:
         node_facts, edge_lines = tmp / "nodes.txt", tmp / "edges.txt"
-        with node_facts.open("w", encoding="utf-8") as nodes, edge_lines.open("w", encoding="utf-8") as edges:
-            classed = 0
-            for sol in store.query(_CLASSES):  # type: ignore[union-attr]
-                iri = sol["n"].value
-                classed += 1
-                nodes.write(f"{node_id(iri)}\tK\t{rank[sol['class'].value]}\t{json.dumps(iri)}\n")
-            for sol in store.query(_LABELS):  # type: ignore[union-attr]
-                fact = [sol["p"].value, sol["o"].value]
-                nodes.write(f"{node_id(sol['s'].value)}\tL\t{json.dumps(fact, ensure_ascii=False)}\n")
-            titles: dict[tuple[str, str], set[str]] = defaultdict(set)
-            for sol in store.query(_MEMBERSHIPS):  # type: ignore[union-attr]
-                names = titles[(sol["person"].value, sol["org"].value)]  # created even without a title
-                if sol["title"] is not None:
-                    names.add(sol["title"].value)
-
-            def edge(source: str, label: str, target: str, role: str | None) -> None:
-                for iri in (source, target):  # an endpoint without a contract class still gets a node
-                    nodes.write(f"{node_id(iri)}\tE\t{json.dumps(iri)}\n")
-                fields = [label] if role is None else [label, role]
-                edges.write(f"{node_id(source)} {node_id(target)} {edge_id(source, label, target)}\t"
-                            f"{json.dumps(fields, ensure_ascii=False)}\n")
-
-            for sol in store.query(_EDGES):  # type: ignore[union-attr]
-                edge(sol["s"].value, sol["label"].value, sol["t"].value, None)
-            for (person, org), names in titles.items():
-                edge(person, "MEMBER_OF", org, "; ".join(sorted(names)))
+        classed, memberships = _write_facts(store, node_facts, edge_lines)
         # Every edge end is a node; without edges, a node is a resource with a contract class.
         has_nodes = edge_lines.stat().st_size > 0 or bool(classed)
         write = _BufferedWriter(out)
@@ -191,7 +166,7 @@ def write_graphml(store: QuoteStore, out: IO[bytes]) -> None:
         keys = [("d0", "node", "label"), ("d1", "node", "kind"), ("d2", "node", "iri")] if has_nodes else []
         if edge_lines.stat().st_size:
             keys.append(("d3", "edge", "label"))
-        if titles:
+        if memberships:
             keys.append(("d4", "edge", "role"))
         for key, domain, name in reversed(keys):  # networkx puts each new key first
             write(f'<key id="{key}" for="{domain}" attr.name="{name}" attr.type="string"/>\n')
@@ -208,6 +183,40 @@ def write_graphml(store: QuoteStore, out: IO[bytes]) -> None:
             write(f'<edge source="{source}" target="{target}" id="{eid}">\n{data}</edge>\n')
         write("</graph></graphml>")
         write.flush()
+
+
+def _write_facts(store: QuoteStore, node_facts: Path, edge_lines: Path) -> tuple[int, int]:
+    """One line per query row: node facts (`NID\tK\trank\tIRI` for a class, `NID\tL\t[p, o]` for
+    a candidate label, `NID\tE\tIRI` for an edge end) and edges (`SRC TGT EID\t[label, role?]`),
+    strings as JSON so that a line never breaks.  Returns (class facts, membership edges)."""
+    rank = {PREFIXES[c.split(":")[0]] + c.split(":")[1]: n for n, c in enumerate(KINDS)}
+    classed = 0
+    with node_facts.open("w", encoding="utf-8") as nodes, edge_lines.open("w", encoding="utf-8") as edges:
+        for sol in store.query(_CLASSES):  # type: ignore[union-attr]
+            iri = sol["n"].value
+            classed += 1
+            nodes.write(f"{node_id(iri)}\tK\t{rank[sol['class'].value]}\t{json.dumps(iri)}\n")
+        for sol in store.query(_LABELS):  # type: ignore[union-attr]
+            fact = [sol["p"].value, sol["o"].value]
+            nodes.write(f"{node_id(sol['s'].value)}\tL\t{json.dumps(fact, ensure_ascii=False)}\n")
+        titles: dict[tuple[str, str], set[str]] = defaultdict(set)
+        for sol in store.query(_MEMBERSHIPS):  # type: ignore[union-attr]
+            names = titles[(sol["person"].value, sol["org"].value)]  # created even without a title
+            if sol["title"] is not None:
+                names.add(sol["title"].value)
+
+        def edge(source: str, label: str, target: str, role: str | None) -> None:
+            for iri in (source, target):  # an endpoint without a contract class still gets a node
+                nodes.write(f"{node_id(iri)}\tE\t{json.dumps(iri)}\n")
+            fields = [label] if role is None else [label, role]
+            edges.write(f"{node_id(source)} {node_id(target)} {edge_id(source, label, target)}\t"
+                        f"{json.dumps(fields, ensure_ascii=False)}\n")
+
+        for sol in store.query(_EDGES):  # type: ignore[union-attr]
+            edge(sol["s"].value, sol["label"].value, sol["t"].value, None)
+        for (person, org), names in titles.items():
+            edge(person, "MEMBER_OF", org, "; ".join(sorted(names)))
+    return classed, len(titles)
 
 
 def _node_block(nid: str, facts: Iterable[bytes]) -> str:
