@@ -29,7 +29,7 @@ from xml.sax.saxutils import escape, quoteattr
 import networkx as nx
 
 from kg.graph.vocab import PREFIXES
-from kg.query.props import SCHEMA, collect, names, one
+from kg.query.props import SCHEMA, Props, collect, names, one
 from kg.store import QuoteStore
 from kg.store.sorting import sort_workspace, sorted_distinct_lines
 
@@ -85,14 +85,30 @@ def edge_id(source: str, label: str, target: str) -> str:
     return "e" + hashlib.sha1(f"{source}|{label}|{target}".encode()).hexdigest()[:16]
 
 
+# Class IRI → its rank in KINDS (the lower, the more telling when a resource has several).
+_CLASS_RANK = {PREFIXES[c.split(":")[0]] + c.split(":")[1]: n for n, c in enumerate(KINDS)}
+_KIND_NAMES = list(KINDS.values())
+
+
 def _kinds(store: QuoteStore) -> dict[str, str]:
     """IRI → its one kind (the first of KINDS it has)."""
-    class_iri = {PREFIXES[c.split(":")[0]] + c.split(":")[1]: kind for c, kind in KINDS.items()}
-    priority = list(KINDS.values())
-    found: dict[str, set[str]] = defaultdict(set)
+    found: dict[str, int] = {}
     for sol in store.query(_CLASSES):  # type: ignore[union-attr]
-        found[sol["n"].value].add(class_iri[sol["class"].value])
-    return {iri: min(kinds, key=priority.index) for iri, kinds in found.items()}
+        iri, rank = sol["n"].value, _CLASS_RANK[sol["class"].value]
+        found[iri] = min(found.get(iri, rank), rank)
+    return {iri: _KIND_NAMES[rank] for iri, rank in found.items()}
+
+
+def _label(kind: str, props: Props, iri: str) -> str:
+    """A node's label: a quotation's text, an article's headline (or identifier), otherwise the
+    name; the IRI's last segment when there is none."""
+    if kind == "Quotation":
+        label = one(props, SCHEMA + "text")
+    elif kind == "Article":
+        label = one(props, SCHEMA + "headline") or one(props, SCHEMA + "identifier")
+    else:
+        label = one(props, SCHEMA + "name")
+    return label or _tail(iri)
 
 
 def build_graph(store: QuoteStore) -> nx.MultiDiGraph:
@@ -102,14 +118,7 @@ def build_graph(store: QuoteStore) -> nx.MultiDiGraph:
 
     nodes: dict[str, dict[str, str]] = {}
     for iri, kind in kinds.items():
-        props = labels.get(iri, {})
-        if kind == "Quotation":
-            label = one(props, SCHEMA + "text")
-        elif kind == "Article":
-            label = one(props, SCHEMA + "headline") or one(props, SCHEMA + "identifier")
-        else:
-            label = one(props, SCHEMA + "name")
-        nodes[iri] = {"label": label or _tail(iri), "kind": kind, "iri": iri}
+        nodes[iri] = {"label": _label(kind, labels.get(iri, {}), iri), "kind": kind, "iri": iri}
 
     edges: dict[str, tuple[str, str, dict[str, str]]] = {}
     for sol in store.query(_EDGES):  # type: ignore[union-attr]
@@ -189,13 +198,12 @@ def _write_facts(store: QuoteStore, node_facts: Path, edge_lines: Path) -> tuple
     """One line per query row: node facts (`NID\tK\trank\tIRI` for a class, `NID\tL\t[p, o]` for
     a candidate label, `NID\tE\tIRI` for an edge end) and edges (`SRC TGT EID\t[label, role?]`),
     strings as JSON so that a line never breaks.  Returns (class facts, membership edges)."""
-    rank = {PREFIXES[c.split(":")[0]] + c.split(":")[1]: n for n, c in enumerate(KINDS)}
     classed = 0
     with node_facts.open("w", encoding="utf-8") as nodes, edge_lines.open("w", encoding="utf-8") as edges:
         for sol in store.query(_CLASSES):  # type: ignore[union-attr]
             iri = sol["n"].value
             classed += 1
-            nodes.write(f"{node_id(iri)}\tK\t{rank[sol['class'].value]}\t{json.dumps(iri)}\n")
+            nodes.write(f"{node_id(iri)}\tK\t{_CLASS_RANK[sol['class'].value]}\t{json.dumps(iri)}\n")
         for sol in store.query(_LABELS):  # type: ignore[union-attr]
             fact = [sol["p"].value, sol["o"].value]
             nodes.write(f"{node_id(sol['s'].value)}\tL\t{json.dumps(fact, ensure_ascii=False)}\n")
@@ -241,14 +249,8 @@ def _node_block(nid: str, facts: Iterable[bytes]) -> str:
     if kind_rank is None:
         kind, label = "Other", _tail(iri)
     else:
-        kind = list(KINDS.values())[kind_rank]
-        if kind == "Quotation":
-            label = one(labels, SCHEMA + "text")
-        elif kind == "Article":
-            label = one(labels, SCHEMA + "headline") or one(labels, SCHEMA + "identifier")
-        else:
-            label = one(labels, SCHEMA + "name")
-        label = label or _tail(iri)
+        kind = _KIND_NAMES[kind_rank]
+        label = _label(kind, labels, iri)
     return (f'<node id="{nid}">\n  <data key="d0">{_text(label)}</data>\n  <data key="d1">{_text(kind)}</data>\n'
             f'  <data key="d2">{_text(iri)}</data>\n</node>\n')
 
