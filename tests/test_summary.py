@@ -162,3 +162,22 @@ def test_a_summary_refresh_of_an_empty_store_marks_it_current(tmp_path: Path) ->
         report = refresh_summary(st)
         assert (report.speakers, report.pairs, report.changed) == (0, 0, 0)
         assert has_summary(st)
+
+
+def test_the_summary_conforms_to_its_shapes_and_a_broken_tally_does_not(full_store: Path) -> None:
+    from kg.store.terms import to_rdflib
+    from kg.validate import validate_graph
+
+    with QuoteStore.open(full_store, read_only=True) as st:
+        summary = Graph()
+        for q in st.ox.quads_for_pattern(None, None, None, ox.NamedNode(str(SUMMARY_GRAPH))):
+            summary.add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
+    assert len(summary) > 100
+    report = validate_graph(summary)
+    assert report.conforms, report.summary()
+    tally = next(summary.subjects(URIRef(QG + "listPosition"), None))
+    summary.remove((tally, URIRef(QG + "listPosition"), None))
+    summary.add((tally, URIRef(QG + "speakerKind"), Literal("Place")))
+    broken = validate_graph(summary)
+    assert not broken.conforms and broken.violations >= 2
+    assert any("listPosition" in line for line in broken.results)
