@@ -170,12 +170,10 @@ def build(
         return report
 
     from kg.extract import analyse_many, load_nlp
-    from kg.parallel.write import PeriodicFlush
 
     nlp = nlp or load_nlp()
     with QuoteStore.open(store_path) as store:
         known = {} if force else store.article_hashes()
-        flusher = PeriodicFlush(store)
 
         def changed(articles: Iterator[Article]) -> Iterator[Article]:
             for article in articles:
@@ -190,7 +188,6 @@ def build(
         for analysis in analyse_many(changed(articles), nlp):
             graph_iri, graph = analysis_to_graph(analysis)
             store.replace_article(graph_iri, graph)
-            flusher.wrote()
             by_type: dict[str, int] = {}
             for quotation in analysis.quotations:
                 by_type[quotation.type] = by_type.get(quotation.type, 0) + 1

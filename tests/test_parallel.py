@@ -24,9 +24,9 @@ from kg.model import Article
 from kg.parallel import workers as pool_engine
 from kg.parallel.results import ArticleResult
 from kg.parallel.shards import read_header, shard_name, write_shard
-from kg.parallel.write import PeriodicFlush
+from kg.parallel.write import load_shard
 from kg.pipeline import build
-from kg.store import QuoteStore
+from kg.store import QuoteStore, oxstore
 
 TINY = 60  # short articles on top of the 7 real ones: enough batches to see the in-flight bound
 
@@ -282,16 +282,34 @@ def test_unusable_shard_header_means_missing(tmp_path):
     assert read_header(tmp_path / "absent.nq") is None
 
 
-def test_periodic_flush_counts_articles():
-    class FakeStore:
-        flushes = 0
+def test_store_flushes_its_buffers_every_so_many_quads(tmp_path, monkeypatch):
+    """Every write path (articles, summary lines, Dask shards loaded through `.ox`) counts its quads
+    towards the periodic flush of RocksDB's buffers, which keeps a writer's memory flat."""
+    monkeypatch.setattr(oxstore, "FLUSH_EVERY_QUADS", 10)
+    flushes: list[int] = []
+    real_flush = QuoteStore.flush
 
-        def flush(self) -> None:
-            self.flushes += 1
+    def counted_flush(self: QuoteStore) -> None:
+        flushes.append(self._unflushed)
+        real_flush(self)
 
-    store = FakeStore()
-    flusher = PeriodicFlush(store, every=3)  # type: ignore[arg-type]
-    for _ in range(7):
-        flusher.wrote()
-    flusher.wrote(5)  # a whole shard at once
-    assert store.flushes == 3
+    monkeypatch.setattr(QuoteStore, "flush", counted_flush)
+
+    def lines(article: int, n: int) -> list[str]:
+        return [f'<urn:a{article}> <urn:p> "{k}" .' for k in range(n)]
+
+    with QuoteStore.open(tmp_path / "kg.db") as store:
+        store.replace_article_ntriples("urn:g1", "\n".join(lines(1, 4)))
+        store.replace_article_ntriples("urn:g1", "\n".join(lines(1, 4)))  # a rebuilt article
+        assert flushes == []
+        store.replace_article_ntriples("urn:g2", "\n".join(lines(2, 3)))  # 11 quads written
+        assert flushes == [11]
+        store.write_derived([line.encode() for line in lines(3, 6)], [])
+        store.write_derived([], [line.encode() for line in lines(3, 6)])  # removals count too
+        assert flushes == [11, 12]
+        shard = tmp_path / "shard.nq"
+        shard.write_text("".join(f"{line[:-1]}<urn:g4> .\n" for line in lines(4, 10)))
+        load_shard(store, shard, ["urn:g4"])
+        assert flushes == [11, 12, 10]
+        assert store.ox.contains_named_graph(ox.NamedNode("urn:g4"))
+        assert len(store.ox) == 4 + 3 + 10

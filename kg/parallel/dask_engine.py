@@ -32,7 +32,7 @@ from kg.model import Article
 from kg.parallel.batching import batched
 from kg.parallel.results import extract_batch
 from kg.parallel.shards import ShardInfo, read_header, shard_path, write_shard
-from kg.parallel.write import PeriodicFlush, load_shard
+from kg.parallel.write import load_shard
 from kg.store import QuoteStore
 
 if TYPE_CHECKING:
@@ -156,7 +156,6 @@ def build_dask(
     # The store is opened before the cluster starts, so a locked or bad store fails in
     # milliseconds.  Without loading, the store is not consulted: the shards hold every article.
     store = QuoteStore.open(store_path) if load else None
-    flusher = PeriodicFlush(store) if store is not None else None
     cluster = _LazyClient(scheduler, workers, connect_timeout)
     pending: deque[_Slot] = deque()
     try:
@@ -172,9 +171,8 @@ def build_dask(
                     )
                 report.shards_written += 1
             assert slot.info is not None
-            if flusher is not None:  # there is a store to load into
-                load_shard(flusher.store, slot.path, slot.info.graphs)
-                flusher.wrote(slot.info.articles)
+            if store is not None:  # there is a store to load into
+                load_shard(store, slot.path, slot.info.graphs)
             report.record(slot.info.quotations, slot.info.by_type, articles=slot.info.articles)
             progress(slot.info.articles, slot.info.quotations)
 

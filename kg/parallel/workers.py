@@ -29,7 +29,6 @@ from kg.errors import KgError
 from kg.model import Article
 from kg.parallel.batching import batched
 from kg.parallel.results import ArticleResult, extract_batch
-from kg.parallel.write import PeriodicFlush
 from kg.store import QuoteStore
 
 if TYPE_CHECKING:
@@ -86,7 +85,6 @@ def build_local(
 
     with QuoteStore.open(store_path) as store:
         known = {} if force else store.article_hashes()
-        flusher = PeriodicFlush(store)
 
         def changed() -> Iterator[Article]:
             for article in articles:
@@ -99,7 +97,6 @@ def build_local(
         def write(results: list[ArticleResult]) -> None:
             for result in results:
                 store.replace_article_ntriples(result.graph_iri, result.ntriples)
-                flusher.wrote()
                 report.record(result.quotations, result.by_type)
                 progress(1, result.quotations)
 

@@ -47,6 +47,12 @@ _SUMMARY_KEEPS = frozenset({SUMMARY_GRAPH_IRI, str(IDENTITY_GRAPH)})
 _RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
 _STORE_SUMMARY = ox.NamedNode(PREFIXES["qg"] + "StoreSummary")
 
+# RocksDB keeps what is written in memory buffers until they fill: a writer's RSS climbs by
+# hundreds of MB per few hundred thousand quads and only levels off at ~1.5–2.2 GB.  Flushing them
+# to disk every this many quads written (about 500 articles, or six batches of a summary refresh)
+# keeps a writing process at a few hundred MB (benchmarks/README.md).
+FLUSH_EVERY_QUADS = 300_000
+
 _ARTICLE_HASHES = """
 SELECT ?article ?hash WHERE {
   GRAPH ?g { ?article a schema:NewsArticle ; qg:contentHash ?hash }
@@ -61,6 +67,7 @@ class QuoteStore:
         self.path = path
         self.read_only = read_only
         self._summary_marked_stale = False  # its marker removed by this handle and not yet put back
+        self._unflushed = 0  # quads written since RocksDB's buffers were last flushed
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -154,12 +161,13 @@ class QuoteStore:
                 # A new article (most of a first build): loading N-Triples is one transaction
                 # too, and parsing them is a third cheaper than parsing a SPARQL update.
                 store.load(ntriples.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES, to_graph=g)
-                return
-            store.update(f"DROP SILENT GRAPH {g} ;\nINSERT DATA {{ GRAPH {g} {{\n{ntriples}\n}} }}")
+            else:
+                store.update(f"DROP SILENT GRAPH {g} ;\nINSERT DATA {{ GRAPH {g} {{\n{ntriples}\n}} }}")
         except SyntaxError as err:  # malformed caller-made text; nothing was written
             raise StoreError(f"invalid N-Triples for {graph_iri}: {one_line(str(err))}") from None
         except OSError as err:
             raise store_error(self.path, err, "write") from None
+        self.wrote(ntriples.count("\n") + 1)
 
     def remove_article(self, graph_iri: str) -> None:
         """Drop the named graph of one article (no-op if absent)."""
@@ -198,12 +206,21 @@ class QuoteStore:
         except OSError as err:
             raise store_error(self.path, err, "write") from None
         self._summary_marked_stale = False
+        self.wrote(len(added) + len(removed))
+
+    def wrote(self, quads: int) -> None:
+        """Count quads just written (the write methods above call it; so do callers writing through
+        `.ox`, e.g. Dask shard loads) and flush RocksDB's buffers every FLUSH_EVERY_QUADS."""
+        self._unflushed += quads
+        if self._unflushed >= FLUSH_EVERY_QUADS:
+            self.flush()
 
     def flush(self) -> None:
         try:
             self._writable().flush()
         except OSError as err:
             raise store_error(self.path, err, "write") from None
+        self._unflushed = 0
 
     def optimize(self) -> None:
         """Compact the RocksDB files; worth calling once after a large build."""
