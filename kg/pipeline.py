@@ -49,8 +49,10 @@ class BuildReport:
     shards_reused: int = 0
     loaded: bool = True  # False with load=False (`--no-load`): the shards were left for `oxigraph load`
     # The store's summary graph (kg.store.summary): recomputed when the build changed the store
-    # or found it without one; None when it was already current (or nothing was loaded).
+    # or found it without one; None when it was already current, left out (summarise=False) or
+    # nothing was loaded.  summary_current says whether the saved queries that read it will run.
     summary: SummaryReport | None = None
+    summary_current: bool = False
 
     def record(self, quotations: int, by_type: Mapping[str, int], articles: int = 1) -> None:
         self.articles_built += articles
@@ -70,6 +72,7 @@ class BuildReport:
         }
         if self.summary is not None:
             summary["summary"] = {"speakers": self.summary.speakers, "pairs": self.summary.pairs}
+        summary["summary_current"] = self.summary_current
         if self.shard_dir is not None:
             summary.update(
                 shard_dir=self.shard_dir,
@@ -108,6 +111,8 @@ def build(
     load: bool = True,
     partition_size: int = DEFAULT_PARTITION_SIZE,
     on_progress: ProgressFn | None = None,
+    summarise: bool = True,
+    on_summary: Callable[[], None] | None = None,
 ) -> BuildReport:
     """Build (or update) the store from articles at `paths`.
 
@@ -121,6 +126,11 @@ def build(
     shards to `shard_dir` (default `<store>.shards/`) and loading them unless `load` is False.
     `on_article` receives each Analysis and is only available in the single-process build (the
     parallel engines never hold Analyses in this process); `on_progress` works everywhere.
+
+    At the end the store's summary graph is recomputed if the build changed the store (a few per
+    cent of a build; minutes on a store of millions of quads), and `on_summary` is called just
+    before.  `summarise=False` leaves it out of date instead, for frequent small updates of a big
+    store: the saved queries that read it then refuse until `kg summarise` runs.
     """
     if workers < 1:
         raise ValueError(f"workers must be at least 1, got {workers}")
@@ -137,6 +147,9 @@ def build(
     def progress(articles: int, quotations: int) -> None:
         if on_progress is not None:
             on_progress(articles, quotations)
+
+    def summary_of(store: QuoteStore | str | os.PathLike[str]) -> None:
+        _summarise(store, report, summarise, on_summary)
 
     if precheck:
         check_inputs(paths, skip_bad=skip_bad, warn=None, max_chars=max_chars)
@@ -158,7 +171,7 @@ def build(
             partition_size=partition_size,
         )
         if load:
-            _summarise(store_path, report)
+            summary_of(store_path)
         return report
     if engine != "local":
         raise ValueError(f"unknown engine {engine!r}; expected 'local' or 'dask'")
@@ -166,7 +179,7 @@ def build(
         from kg.parallel.workers import build_local
 
         build_local(articles, store_path, report=report, progress=progress, workers=workers, force=force)
-        _summarise(store_path, report)
+        summary_of(store_path)
         return report
 
     from kg.extract import analyse_many, load_nlp
@@ -195,19 +208,30 @@ def build(
             progress(1, len(analysis.quotations))
             if on_article is not None:
                 on_article(analysis)
-        _summarise(store, report)
+        summary_of(store)
     return report
 
 
-def _summarise(store: QuoteStore | str | os.PathLike[str], report: BuildReport) -> None:
-    """Recompute the summary graph when this build wrote articles or the store has none.
+def _summarise(
+    store: QuoteStore | str | os.PathLike[str],
+    report: BuildReport,
+    enabled: bool = True,
+    on_start: Callable[[], None] | None = None,
+) -> None:
+    """Recompute the summary graph when this build wrote articles or the store has none (unless
+    disabled), and record whether it is current.
 
     A few per cent of the build it follows (two aggregate queries, a count of co-quoted pairs and a
-    diff against the stored counts: ~7 s per million quads), and an unchanged store is left alone.
+    diff against the stored counts: ~10 s per million quads), and an unchanged store is left alone.
     """
     if isinstance(store, QuoteStore):
-        if report.articles_built or not has_summary(store):
+        current = has_summary(store)
+        if enabled and (report.articles_built or not current):
+            if on_start is not None:
+                on_start()
             report.summary = refresh_summary(store)
+            current = True
+        report.summary_current = current
         return
     with QuoteStore.open(store) as opened:
-        _summarise(opened, report)
+        _summarise(opened, report, enabled, on_start)

@@ -888,3 +888,37 @@ def test_enospc_and_efbig_map_to_one_line() -> None:
     assert str(store_error(path, efbig, "write")) == (
         f"file size limit reached while writing store {path} (see `ulimit -f`)"
     )
+
+
+def test_the_progress_bar_shows_on_a_terminal_and_names_the_summary_phase(tmp_path: Path) -> None:
+    """On a terminal `kg build` draws rich's bar (articles done, quotations, rate), and its label
+    turns to `summarising` for the corpus-wide recount at the end, which takes minutes on a big
+    store; `--quiet` draws nothing.  A pseudo-terminal stands in for the user's."""
+    import pty
+
+    def on_a_terminal(*args: object) -> tuple[int, str, str]:
+        master, slave = pty.openpty()
+        env = {**kg_env(), "COLUMNS": "160", "TERM": "xterm"}
+        with os.fdopen(master, "rb", buffering=0) as screen:
+            proc = subprocess.Popen([sys.executable, "-m", "kg", *map(str, args)], cwd=ROOT, env=env,
+                                    stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=slave)
+            os.close(slave)
+            drawn = b""
+            while True:
+                try:
+                    piece = screen.read(65536)
+                except OSError:  # EIO: the child closed the terminal
+                    break
+                if not piece:
+                    break
+                drawn += piece
+            out = proc.stdout.read().decode() if proc.stdout else ""
+            return proc.wait(timeout=240), out, drawn.decode("utf-8", "replace")
+
+    code, out, drawn = on_a_terminal("build", SAMPLE, "--store", tmp_path / "kg.db")
+    assert code == 0, drawn
+    assert "building" in drawn and "summarising" in drawn  # the label, then the recount's
+    assert "1/1" in drawn and "10 quotations" in drawn and "art/s" in drawn
+    assert "summary: 7 speaker tallies" in out
+    code, out, drawn = on_a_terminal("build", SAMPLE, "--store", tmp_path / "quiet.db", "--quiet")
+    assert code == 0 and drawn == "" and out == ""

@@ -116,8 +116,9 @@ def test_a_write_makes_the_summary_missing_until_it_is_recomputed(
         assert not has_summary(st)
     code, out, err = run_main(["query", "--named", "top-speakers", "--store", str(store)], capsys, monkeypatch)
     assert code == 4 and out == ""
-    assert err == (f"kg: error: the store {store} has no current summary graph (an interrupted build, or data "
-                   f"loaded by other means), and this query reads it: run `kg summarise --store {store}`\n")
+    assert err == (f"kg: error: the store {store} has no current summary graph (a build with --no-summary, an "
+                   f"interrupted build, or data loaded by other means), and this query reads it: run "
+                   f"`kg summarise --store {store}`\n")
     # a query that does not read the summary is not concerned
     code, out, _ = run_main(["query", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "--store", str(store)],
                             capsys, monkeypatch)
@@ -131,6 +132,33 @@ def test_a_write_makes_the_summary_missing_until_it_is_recomputed(
     code, out, _ = run_main(["query", "--named", "top-speakers", "--param", "top=2", "--store", str(store),
                              "--format", "csv"], capsys, monkeypatch)
     assert code == 0 and len(out.strip().splitlines()) == 3  # header and two speakers
+
+
+def test_a_build_with_no_summary_leaves_it_out_of_date_until_summarised(
+    articles: Path, full_store: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`kg build --no-summary` (for frequent small updates of a big store) writes the articles and
+    no counts; it says so, in words and in --json, and the next build or `kg summarise` catches up."""
+    store = tmp_path / "kg.db"
+    code, out, err = run_main(["build", str(articles), "--store", str(store), "--no-summary", "--json"],
+                              capsys, monkeypatch)
+    assert code == 0, err
+    report = json.loads(out)
+    assert report["articles_built"] == 3 and report["summary_current"] is False and "summary" not in report
+    with QuoteStore.open(store, read_only=True) as st:
+        assert not has_summary(st) and summary_quads(st) == []
+    code, out, err = run_main(["query", "--named", "top-speakers", "--store", str(store)], capsys, monkeypatch)
+    assert code == 4 and "--no-summary" in err and err.count("\n") == 1
+    # A build that finds the counts missing computes them, even with nothing to rebuild.
+    code, out, err = run_main(["build", str(articles), "--store", str(store)], capsys, monkeypatch)
+    assert code == 0, err
+    assert "skipped 3 unchanged" in out and "summary: " in out and "speaker tallies" in out
+    with QuoteStore.open(store, read_only=True) as st, QuoteStore.open(full_store, read_only=True) as fresh:
+        assert has_summary(st) and summary_quads(st) == summary_quads(fresh)
+    # The counts are current: an unchanged rebuild reports them current without recounting.
+    code, out, err = run_main(["build", str(articles), "--store", str(store), "--json", "--no-summary"],
+                              capsys, monkeypatch)
+    assert json.loads(out)["summary_current"] is True and "summary" not in json.loads(out)
 
 
 def test_identity_links_keep_the_summary(full_store: Path, tmp_path: Path) -> None:

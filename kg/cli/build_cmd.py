@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from contextlib import nullcontext
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
@@ -93,6 +94,14 @@ def build_command(
     partition_size: Annotated[
         int, typer.Option("--partition-size", min=1, help="--engine dask: articles per task and shard.")
     ] = DEFAULT_PARTITION_SIZE,
+    no_summary: Annotated[
+        bool,
+        typer.Option(
+            "--no-summary",
+            help="Leave the summary graph (top speakers, co-quoted pairs) out of date; run `kg summarise` "
+                 "later. For frequent small updates of a big store: recounting takes minutes there.",
+        ),
+    ] = False,
 ) -> None:
     """Read articles, extract who said what, and store the graph (one transaction per article)."""
     dask = engine is EngineChoice.dask
@@ -111,7 +120,7 @@ def build_command(
     total = check_inputs(paths, skip_bad=skip_bad, warn=None, max_chars=max_chars).articles
     show_bar = not quiet and not as_json and sys.stderr.isatty()
     progress = Progress(
-        TextColumn("[bold]building"),
+        TextColumn("[bold]{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
         TextColumn("{task.fields[quotes]} quotations"),
@@ -122,13 +131,18 @@ def build_command(
         disable=not show_bar,
     )
     with progress:
-        task = progress.add_task("build", total=total, quotes=0)
+        task = progress.add_task("building", total=total, quotes=0)
         found = 0
 
         def advance(articles: int, quotations: int) -> None:
             nonlocal found
             found += quotations
             progress.update(task, advance=articles, quotes=found)
+
+        def summarising() -> None:
+            # The corpus-wide recount comes after the last article: say so, or a big store's bar
+            # would sit at 100% for minutes.
+            progress.update(task, description="summarising")
 
         report = build(
             paths,
@@ -145,6 +159,8 @@ def build_command(
             shard_dir=shards if shards is not None else (default_shard_dir(store) if dask else None),
             load=not no_load,
             partition_size=partition_size,
+            summarise=not no_summary,
+            on_summary=summarising,
         )
     if as_json:
         print(json.dumps({"store": str(store), **report.as_dict()}, indent=2, sort_keys=True))
@@ -157,6 +173,10 @@ def build_command(
         )
         if report.shard_dir is not None:
             print(f"shards: {report.shards_written} written, {report.shards_reused} reused in {report.shard_dir}")
+        if report.summary is not None:
+            print(f"summary: {report.summary.speakers:,} speaker tallies, {report.summary.pairs:,} co-quoted pairs")
+        elif report.loaded and not report.summary_current:
+            print(f"summary: out of date (--no-summary); run `kg summarise --store {store}`")
 
 
 @app.command("summarise")
@@ -172,7 +192,9 @@ def summarise_command(
 
     if not store.is_dir():
         raise StoreError(f"no store at {store} (build one with `kg build ARTICLES --store {store}`)")
-    with QuoteStore.open(store) as opened:
+    # A spinner on a terminal: on a big store this takes minutes.
+    spinner = err_console.status(f"summarising {store}") if sys.stderr.isatty() and not as_json else nullcontext()
+    with QuoteStore.open(store) as opened, spinner:
         report = refresh_summary(opened)
     counts = {"store": str(store), "speakers": report.speakers, "pairs": report.pairs, "changed": report.changed}
     if as_json:

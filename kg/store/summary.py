@@ -247,6 +247,6 @@ def check_summary(store: QuoteStore, sparql: str) -> None:
     """A query over the summary of a store that has none would answer with no rows: say why instead."""
     if reads_summary(sparql) and not has_summary(store):
         raise QueryError(
-            f"the store {store.path} has no current summary graph (an interrupted build, or data "
-            f"loaded by other means), and this query reads it: run `kg summarise --store {store.path}`"
+            f"the store {store.path} has no current summary graph (a build with --no-summary, an "
+            f"interrupted build, or data loaded by other means), and this query reads it: run `kg summarise --store {store.path}`"
         )
