@@ -108,7 +108,7 @@ def test_the_store_shares_entities_between_article_graphs(dev_store_path):
 README_EXAMPLES = re.findall(r"```sparql\n(.*?)```", (ROOT / "README.md").read_text(encoding="utf-8"), re.S)
 
 
-@pytest.mark.parametrize("number", [4, 5, 6, 7])
+@pytest.mark.parametrize("number", [2, 4, 5, 6, 7])
 def test_readme_rewritten_example_returns_what_its_plain_form_returns(dev_store_path, number):
     """The README examples written for the planner (subqueries or LATERAL) against their plain forms."""
     reference = (REFERENCE / f"readme-{number}.rq").read_text(encoding="utf-8")
