@@ -3,7 +3,7 @@
 No inference: the graph stage asserts every type the shapes look at, and RDFS/OWL-RL inference
 would only add entailed triples (slow on a store-sized union graph) without changing the verdict.
 The ontology is still passed as pyshacl's `ont_graph`, so `sh:class` sees its rdfs:subClassOf axioms.
-The shapes and the ontology are read from the repository's ontology/ directory.
+The shapes and the ontology are read from ontology/, installed with the package (kg.resources).
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from pyshacl import validate
@@ -23,8 +22,8 @@ from rdflib.query import Result
 from rdflib.term import Node
 
 from kg.graph.vocab import PREFIXES
+from kg.resources import ONTOLOGY_DIR
 
-ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"
 ONTOLOGY_FILE = ONTOLOGY_DIR / "quotegraph.ttl"
 SHAPES_FILE = ONTOLOGY_DIR / "shapes.ttl"
 

@@ -24,8 +24,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.errors import QueryError
-
-QUERIES_DIR = Path(__file__).resolve().parents[2] / "queries"
+from kg.resources import QUERIES_DIR
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _FIELD = re.compile(r"^#\s*(title|description|param)\s*:\s*(.*)$", re.IGNORECASE)
