@@ -76,7 +76,7 @@ def push_command(
     graph: Annotated[
         str | None,
         typer.Option(
-            "--graph", help="Push the union of all articles into this one graph IRI instead.", show_default=False
+            "--graph", help="Push the union of all articles into this one graph IRI instead (the summary graph keeps its own).", show_default=False
         ),
     ] = None,
     replace: Annotated[

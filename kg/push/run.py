@@ -18,8 +18,12 @@ import pyoxigraph as ox
 from kg.push.http import Retry, send
 from kg.push.target import PushError, PushTarget
 from kg.store import QuoteStore
+from kg.store.oxstore import SUMMARY_GRAPH_IRI
 
 REQUEST_TIMEOUT = httpx.Timeout(120.0, connect=10.0)  # a big batch may take the server a while
+_SUMMARY = ox.NamedNode(SUMMARY_GRAPH_IRI)
+# Every triple of the store once (the default graph is the union of all graphs), but the summary's.
+_UNION_BUT_SUMMARY = f"SELECT DISTINCT ?s ?p ?o WHERE {{ ?s ?p ?o FILTER NOT EXISTS {{ GRAPH {_SUMMARY} {{ ?s ?p ?o }} }} }}"
 
 
 @dataclass
@@ -51,7 +55,8 @@ def push(
     client: httpx.Client | None = None,
 ) -> PushReport:
     """Push `store` to `target`: each named graph to the same graph IRI on the server, or with
-    `graph` the union of everything into that one graph."""
+    `graph` the union of everything into that one graph — except the summary graph, which keeps
+    its own graph there, so the saved queries that read it work on the server too."""
     if batch_size < 1:
         raise PushError("--batch-size must be at least 1")
     if graph is not None:
@@ -80,7 +85,12 @@ def push(
 def _sources(store: QuoteStore, graph: str | None) -> Iterator[tuple[str | None, Iterable[ox.Triple]]]:
     """(target graph IRI or None for the default graph, its triples), graphs in sorted order."""
     if graph is not None:
-        yield graph, store.union_triples()  # distinct: an entity shared by articles is sent once
+        if graph == SUMMARY_GRAPH_IRI:
+            raise PushError(f"--graph {graph} is the summary graph's own IRI: choose another one")
+        # Distinct: an entity described by many articles is sent once.
+        yield graph, (ox.Triple(r["s"], r["p"], r["o"]) for r in store.query(_UNION_BUT_SUMMARY))  # type: ignore[union-attr]
+        if store.ox.contains_named_graph(_SUMMARY):
+            yield SUMMARY_GRAPH_IRI, (q.triple for q in store.ox.quads_for_pattern(None, None, None, _SUMMARY))
         return
     default = store.ox.quads_for_pattern(None, None, None, ox.DefaultGraph())
     first = next(default, None)
