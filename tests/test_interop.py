@@ -201,6 +201,15 @@ def test_push_union_into_one_graph(sample: QuoteStore, sample_store_path: Path, 
     assert top[0]["speaker"] == "Saad al-Hadithi"
 
 
+def test_push_into_the_summary_graphs_own_iri_is_refused(
+    sample_store_path: Path, target: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    argv = ["push", "--endpoint", target, "--graph", str(SUMMARY_GRAPH), "--store", str(sample_store_path)]
+    code, err = run_main(argv, capsys, monkeypatch)
+    assert code == PushError.exit_code and err.count("\n") == 1
+    assert "is the summary graph's own IRI" in err
+
+
 def test_push_refused_by_a_read_only_server_is_one_line(
     tmp_path: Path, sample_store_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
