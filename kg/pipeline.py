@@ -72,7 +72,8 @@ class BuildReport:
         }
         if self.summary is not None:
             summary["summary"] = {"speakers": self.summary.speakers, "pairs": self.summary.pairs}
-        summary["summary_current"] = self.summary_current
+        if self.loaded:  # with --no-load the store was not consulted
+            summary["summary_current"] = self.summary_current
         if self.shard_dir is not None:
             summary.update(
                 shard_dir=self.shard_dir,

@@ -190,6 +190,7 @@ def test_dask_no_load_leaves_loadable_shards(corpus, serial, tmp_path, scheduler
     report = build([str(corpus)], store_path=store, engine="dask", scheduler=scheduler,
                    shard_dir=shards, partition_size=10, load=False)
     assert not report.loaded and not store.exists()
+    assert "summary_current" not in report.as_dict()  # the store was not consulted: no claim either way
     assert report.shards_written == 0 and report.shards_reused == report.articles_built // 10 + 1
     loaded = ox.Store()
     for shard in shards.glob("*.nq"):
