@@ -1,15 +1,12 @@
-"""Plain-text rendering shared by the query commands: compact terms and rich tables as strings."""
+"""Plain-text rendering shared by the query commands: compact terms and tables as strings."""
 
 from __future__ import annotations
 
-import io
 import shutil
 from collections.abc import Iterable, Sequence
 
 import pyoxigraph as ox
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
+from prettytable import PrettyTable, TableStyle
 
 from kg.graph.vocab import PREFIXES
 
@@ -50,22 +47,36 @@ def render_table(
     title: str | None = None,
     width: int | None = None,
 ) -> str:
-    """A rich table rendered to a string (no colour codes, no markup interpretation of cells)."""
-    table = Table(title=title, show_lines=False)
-    for h in headers:
-        table.add_column(h, overflow="fold")
-    for row in rows:
-        # Text() keeps "[bold]" and friends inside data literal instead of rich markup.
-        table.add_row(*(Text(cell) for cell in row))
-    buf = io.StringIO()
-    console = Console(
-        file=buf,
-        width=width or shutil.get_terminal_size((120, 24)).columns,
-        color_system=None,
-        force_terminal=False,
-        highlight=False,
-        markup=False,
-        emoji=False,
-    )
-    console.print(table)
-    return buf.getvalue()
+    """A plain-text table with box-drawing borders, fitted to `width` (default: the terminal's) by
+    wrapping the widest columns first.  Cells are data, never markup.
+
+    prettytable, not rich: rich measures and wraps every cell through its segment machinery, which
+    took 10 s for a 10,000-row listing (`kg query --named top-speakers` on a big store) where
+    prettytable takes 0.6 s."""
+    body = [[str(cell) for cell in row] for row in rows]
+    table = PrettyTable(list(headers))
+    table.set_style(TableStyle.SINGLE_BORDER)
+    table.align = "l"
+    if title:
+        table.title = title
+    table.add_rows(body)
+    natural = [
+        max((len(line) for text in (h, *(row[i] for row in body)) for line in text.split("\n")), default=0)
+        for i, h in enumerate(headers)
+    ]
+    room = (width or shutil.get_terminal_size((120, 24)).columns) - (3 * len(headers) + 1)  # "│ " … " │"
+    table.max_width = dict(zip(headers, _fit(natural, room), strict=True))
+    return table.get_string() + "\n"
+
+
+def _fit(natural: list[int], room: int, floor: int = 10) -> list[int]:
+    """Column widths that sum to at most `room` when they can: each column keeps up to `floor`
+    characters, and what is left is shared in proportion to how much wider each one would be —
+    a long quotation gets most of the line, a name column little less than it needs."""
+    if sum(natural) <= room:
+        return natural
+    kept = [min(w, floor) for w in natural]
+    spare, excess = room - sum(kept), sum(natural) - sum(kept)
+    if spare <= 0:
+        return kept
+    return [k + (w - k) * spare // excess for w, k in zip(natural, kept, strict=True)]
