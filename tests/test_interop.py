@@ -409,6 +409,15 @@ def test_saved_queries_through_the_cli(sample_store_path: Path) -> None:
               "--store", str(sample_store_path)],
     )  # fmt: skip
     assert org.exit_code == 0 and org.output.splitlines()[1].startswith("PENTAGON,Pentagon,Pentagon,")
+    # The table, for people, leaves the parameter columns out: they repeat what was typed.
+    table = runner.invoke(
+        app, ["query", "--named", "top-speakers", "--param", "top=2", "--store", str(sample_store_path)],
+        env={"COLUMNS": "200"},
+    )  # fmt: skip
+    assert table.exit_code == 0, table.output
+    header = table.output.splitlines()[1]
+    assert [cell.strip() for cell in header.strip("│").split("│")] == ["speaker", "kind", "quotations", "articles", "direct"]
+    assert "Saad al-Hadithi" in table.output and table.output.endswith("2 rows\n")
 
 
 def test_param_values_are_bound_never_spliced(tmp_path: Path) -> None:

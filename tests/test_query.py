@@ -208,3 +208,18 @@ def test_cli_stats(store_path: Path) -> None:
     assert json.loads(result.output)["quotations"] == 4
     result = runner.invoke(app, ["stats", "--store", str(store_path)])
     assert result.exit_code == 0 and "quotations" in result.output
+
+
+def test_tables_fit_the_width_and_wrap_between_words() -> None:
+    from kg.query.render import render_table
+
+    long_text = "a statement " * 30
+    out = render_table(["name", "text", "n"], [["who-said-what-about", long_text, "1"], ["[bold]x[/bold]", "", "22"]],
+                       width=70)
+    lines = out.splitlines()
+    assert max(len(line) for line in lines) <= 70
+    assert "who-said-what-about" in out  # the longest word of its column is not cut
+    assert "[bold]x[/bold]" in out  # cells are data, never markup
+    assert "".join(line.split("│")[2] for line in lines[3:-1]).split() == long_text.split()  # all of it, wrapped
+    # A table that fits is left at its natural widths.
+    assert render_table(["a"], [["b"]], width=70) == "┌───┐\n│ a │\n├───┤\n│ b │\n└───┘\n"

@@ -74,10 +74,12 @@ def query_command(
     if sources != 1:
         raise QueryError("give the query as an argument, with -f FILE or with --named NAME (exactly one)")
     bindings = None
+    parameters: list[str] = []
     if named is not None:
         query = load_named(named)
         text = query.sparql
         bindings = bind_params(query, params or [])
+        parameters = [p.name for p in query.params]
     elif params:
         raise QueryError("--param binds the parameters of a saved query: use it with --named NAME")
     else:
@@ -89,7 +91,7 @@ def query_command(
             else sparql or ""
         )
     with QuoteStore.open(store, read_only=True) as st:
-        out = run_query(st, text or "", fmt.value, bindings=bindings, timeout=timeout)
+        out = run_query(st, text or "", fmt.value, bindings=bindings, timeout=timeout, hidden=parameters)
     typer.echo(out, nl=False)
 
 

@@ -60,22 +60,23 @@ def render_table(
     if title:
         table.title = title
     table.add_rows(body)
-    natural = [
-        max((len(line) for text in (h, *(row[i] for row in body)) for line in text.split("\n")), default=0)
-        for i, h in enumerate(headers)
-    ]
+    columns = [(h, *(row[i] for row in body)) for i, h in enumerate(headers)]
+    natural = [max(len(line) for text in column for line in text.split("\n")) for column in columns]
+    # A column keeps room for its longest word (up to 24 characters), so that names, ids and
+    # query names wrap between words rather than inside them.
+    words = [min(24, max((len(word) for text in column for word in text.split()), default=0)) for column in columns]
     room = (width or shutil.get_terminal_size((120, 24)).columns) - (3 * len(headers) + 1)  # "│ " … " │"
-    table.max_width = dict(zip(headers, _fit(natural, room), strict=True))
+    table.max_width = dict(zip(headers, _fit(natural, words, room), strict=True))
     return table.get_string() + "\n"
 
 
-def _fit(natural: list[int], room: int, floor: int = 10) -> list[int]:
+def _fit(natural: list[int], words: list[int], room: int, floor: int = 10) -> list[int]:
     """Column widths that sum to at most `room` when they can: each column keeps up to `floor`
-    characters, and what is left is shared in proportion to how much wider each one would be —
-    a long quotation gets most of the line, a name column little less than it needs."""
+    characters or its longest word, and what is left is shared in proportion to how much wider
+    each one would be — a long quotation gets most of the line."""
     if sum(natural) <= room:
         return natural
-    kept = [min(w, floor) for w in natural]
+    kept = [min(w, max(floor, word)) for w, word in zip(natural, words, strict=True)]
     spare, excess = room - sum(kept), sum(natural) - sum(kept)
     if spare <= 0:
         return kept

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any, Literal
 
 import pyoxigraph as ox
@@ -32,8 +32,13 @@ def run_query(
     bindings: Mapping[str, Any] | None = None,
     timeout: float | None = None,
     width: int | None = None,
+    hidden: Collection[str] = (),
 ) -> str:
-    """Results of `sparql` as text: SELECT/ASK in `fmt`; CONSTRUCT/DESCRIBE always as Turtle."""
+    """Results of `sparql` as text: SELECT/ASK in `fmt`; CONSTRUCT/DESCRIBE always as Turtle.
+
+    `hidden` columns are left out of the table only: a saved query projects its parameters (pyoxigraph
+    binds projected variables only), and a column repeating what the user typed is noise to a
+    reader, while CSV/TSV/JSON stay the standard SPARQL results of the query as written."""
     if fmt not in RESULT_FORMATS:
         raise QueryError(f"unknown result format {fmt!r}; expected one of {', '.join(RESULT_FORMATS)}")
     check_summary(store, sparql)
@@ -45,7 +50,7 @@ def run_query(
             return _text(result.serialize(format=_SERIALISERS[fmt]))
         if isinstance(result, ox.QuerySolutions):
             if fmt == "table":
-                return _solutions_table(result, width)
+                return _solutions_table(result, width, hidden)
             return _text(result.serialize(format=_SERIALISERS[fmt]))
         # CONSTRUCT / DESCRIBE: an RDF graph, which only an RDF syntax represents faithfully.  The
         # union default graph repeats a triple once per article graph holding it: keep one.
@@ -55,8 +60,8 @@ def run_query(
         raise QueryError(f"query failed: {' '.join(str(err).split())}") from None
 
 
-def _solutions_table(result: ox.QuerySolutions, width: int | None) -> str:
-    names = [v.value for v in result.variables]
+def _solutions_table(result: ox.QuerySolutions, width: int | None, hidden: Collection[str] = ()) -> str:
+    names = [v.value for v in result.variables if v.value not in hidden]
     rows = [[show_term(sol[name]) for name in names] for sol in result]
     footer = f"{len(rows)} row{'s' if len(rows) != 1 else ''}\n"
     return render_table(names, rows, width=width) + footer
