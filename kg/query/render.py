@@ -71,13 +71,21 @@ def render_table(
 
 
 def _fit(natural: list[int], words: list[int], room: int, floor: int = 10) -> list[int]:
-    """Column widths that sum to at most `room` when they can: each column keeps up to `floor`
-    characters or its longest word, and what is left is shared in proportion to how much wider
-    each one would be — a long quotation gets most of the line."""
+    """Column widths that sum to at most `room` when they can, narrowing the widest columns first
+    to a common cap (as rich does): a long quotation wraps, a name column keeps its width.  No
+    column goes below `floor` characters or its longest word."""
     if sum(natural) <= room:
         return natural
     kept = [min(w, max(floor, word)) for w, word in zip(natural, words, strict=True)]
-    spare, excess = room - sum(kept), sum(natural) - sum(kept)
-    if spare <= 0:
-        return kept
-    return [k + (w - k) * spare // excess for w, k in zip(natural, kept, strict=True)]
+
+    def widths(cap: int) -> list[int]:
+        return [min(w, max(cap, k)) for w, k in zip(natural, kept, strict=True)]
+
+    low, high = 0, max(natural)  # the largest cap that fits, by bisection
+    while low < high:
+        cap = (low + high + 1) // 2
+        if sum(widths(cap)) <= room:
+            low = cap
+        else:
+            high = cap - 1
+    return widths(low)
