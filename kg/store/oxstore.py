@@ -222,13 +222,6 @@ class QuoteStore:
             raise store_error(self.path, err, "write") from None
         self._unflushed = 0
 
-    def optimize(self) -> None:
-        """Compact the RocksDB files; worth calling once after a large build."""
-        try:
-            self._writable().optimize()
-        except OSError as err:
-            raise store_error(self.path, err, "write") from None
-
     # ------------------------------------------------------------------ reading
 
     def query(
