@@ -29,7 +29,7 @@ from collections.abc import Sequence
 from spacy.tokens import Doc, Span, Token
 
 from kg.extract.lexicon import ORG_NOUNS, ROLE_NOUNS
-from kg.extract.syntax import entities, entities_in, np_bounds, strip_determiner
+from kg.extract.syntax import entities, np_bounds, strip_determiner
 from kg.model import Role
 from kg.resolve.names import clean_surface, without_article
 
@@ -178,18 +178,6 @@ def parse_chain(tokens: Sequence[Token], evidence: str = "") -> Role | None:
         rank=clean_surface(rank) if rank else None,
         evidence=evidence,
     )
-
-
-def organisation_in(span: Span) -> str | None:
-    """The organisation a span names: an ORG entity, else a place, else a nationality's country."""
-    for labels in (ORG_LABELS, PLACE_LABELS):
-        for ent in entities_in(span):
-            if ent.label_ in labels:
-                return clean_surface(without_article(ent.text))
-    for ent in entities_in(span):
-        if ent.label_ == "NORP":
-            return country_of(ent.text, span.doc) or clean_surface(ent.text)
-    return None
 
 
 # ---------------------------------------------------------------------------------- pieces

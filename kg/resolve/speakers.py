@@ -22,7 +22,7 @@ from kg.extract.quotes import RawQuote
 from kg.extract.syntax import doc_text, entities, np_bounds, strip_determiner
 from kg.model import Entity, EntityKind, Mention, Role
 from kg.resolve.names import PersonCluster, PersonIndex, clean_surface, normalise_name, without_article
-from kg.resolve.roles import organisation_in, role_of_name
+from kg.resolve.roles import role_of_name
 
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 ORG_LABELS = frozenset({"ORG"})
@@ -120,9 +120,6 @@ class ArticleResolver:
         """Role words before the name in its noun phrase, or in an apposition next to it
         (parsed into title / rank / organisation by kg.resolve.roles)."""
         return role_of_name(ent)
-
-    def _org_in(self, span: Span) -> str | None:
-        return organisation_in(span)
 
     # ------------------------------------------------------------ resolution
     def resolve_quotes(self, quotes: list[RawQuote]) -> list[tuple[str | None, str | None, list[str]]]:
