@@ -71,7 +71,8 @@ class BuildReport:
             "workers": self.workers,
         }
         if self.summary is not None:
-            summary["summary"] = {"speakers": self.summary.speakers, "pairs": self.summary.pairs}
+            summary["summary"] = {"speakers": self.summary.speakers, "pairs": self.summary.pairs,
+                                  "events": self.summary.events}
         if self.loaded:  # with --no-load the store was not consulted
             summary["summary_current"] = self.summary_current
         if self.shard_dir is not None:

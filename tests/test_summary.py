@@ -209,3 +209,8 @@ def test_the_summary_conforms_to_its_shapes_and_a_broken_tally_does_not(full_sto
     broken = validate_graph(summary)
     assert not broken.conforms and broken.violations >= 2
     assert any("listPosition" in line for line in broken.results)
+    # An event tally is checked too: its counts are integers of at least 0.
+    event = next(summary.subjects(URIRef(QG + "reportedInCount"), None))
+    assert (event, URIRef(QG + "tallyOf"), None) in summary
+    summary.set((event, URIRef(QG + "reportedInCount"), Literal(-1)))
+    assert any("reportedInCount" in line for line in validate_graph(summary).results)

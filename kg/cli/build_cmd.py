@@ -174,7 +174,8 @@ def build_command(
         if report.shard_dir is not None:
             print(f"shards: {report.shards_written} written, {report.shards_reused} reused in {report.shard_dir}")
         if report.summary is not None:
-            print(f"summary: {report.summary.speakers:,} speaker tallies, {report.summary.pairs:,} co-quoted pairs")
+            print(f"summary: {report.summary.speakers:,} speaker tallies, {report.summary.pairs:,} co-quoted pairs, "
+                  f"{report.summary.events:,} event tallies")
         elif report.loaded and not report.summary_current:
             print(f"summary: out of date (--no-summary); run `kg summarise --store {store}`")
 
@@ -184,8 +185,8 @@ def summarise_command(
     store: Annotated[Path, typer.Option("--store", "-s", help="On-disk store directory.")] = Path(DEFAULT_STORE),
     as_json: Annotated[bool, typer.Option("--json", help="Print the counts as a JSON object.")] = False,
 ) -> None:
-    """Recompute the store's summary graph (speaker tallies and co-quoted pairs that the saved queries
-    read). `kg build` does this itself; run it after loading data by other means (`oxigraph load`)."""
+    """Recompute the store's summary graph (speaker tallies, co-quoted pairs and event tallies that the
+    saved queries read). `kg build` does this itself; run it after loading data by other means (`oxigraph load`)."""
     from kg.errors import StoreError
     from kg.store import QuoteStore
     from kg.store.summary import refresh_summary
@@ -196,9 +197,10 @@ def summarise_command(
     spinner = err_console.status(f"summarising {store}") if sys.stderr.isatty() and not as_json else nullcontext()
     with QuoteStore.open(store) as opened, spinner:
         report = refresh_summary(opened)
-    counts = {"store": str(store), "speakers": report.speakers, "pairs": report.pairs, "changed": report.changed}
+    counts = {"store": str(store), "speakers": report.speakers, "pairs": report.pairs, "events": report.events,
+              "changed": report.changed}
     if as_json:
         print(json.dumps(counts, indent=2, sort_keys=True))
     else:
-        print(f"summary of {store}: {report.speakers:,} speaker tallies, {report.pairs:,} co-quoted pairs "
-              f"({report.changed:,} triples changed)")
+        print(f"summary of {store}: {report.speakers:,} speaker tallies, {report.pairs:,} co-quoted pairs, "
+              f"{report.events:,} event tallies ({report.changed:,} triples changed)")

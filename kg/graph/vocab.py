@@ -53,6 +53,12 @@ QG_TERMS: tuple[str, ...] = (
     "secondSpeaker",
     "secondSpeakerName",
     "firstArticle",
+    "EventTally",
+    "eventName",
+    "eventTime",
+    "eventArticle",
+    "reportedInCount",
+    "participantMentionCount",
     "listPosition",
 )
 
