@@ -26,8 +26,9 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import json
 from array import array
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -234,26 +235,38 @@ def _co_quotations(store: QuoteStore, workdir: Path) -> Iterator[tuple[ox.NamedN
         ]
 
 
-def _event_tallies(store: QuoteStore) -> Iterator[tuple[ox.NamedNode, list[tuple[str, ox.Term]]]]:
+def _event_key(line: bytes) -> list[object]:
+    return json.loads(line)[:5]  # type: ignore[no-any-return]
+
+
+def _event_tallies(store: QuoteStore, workdir: Path) -> Iterator[tuple[ox.NamedNode, list[tuple[str, object]]]]:
     """Events in listing order: most related statements (both counts) first, then the article, the
-    event's name, its IRI and its time text (which the saved query's plain form leaves unordered)."""
-    rows = []
-    for r in store.query(_EVENT_ROWS):  # type: ignore[union-attr]
-        reported, mentions = int(r["reported_in"].value), int(r["mention_participants"].value)
-        rows.append((-(reported + mentions), r["article"].value, r["event"].value, r["e"].value,
-                     r["when"].value if r["when"] is not None else "", r, reported, mentions))
-    rows.sort(key=lambda row: row[:5])
-    for position, (*_, r, reported, mentions) in enumerate(rows, start=1):
-        when = [("eventTime", r["when"])] if r["when"] is not None else []
-        yield _mint("event", str(r["e"]), str(r["event"]), str(r["when"] or ""), str(r["article"])), [
-            ("tallyOf", r["e"]), ("eventName", r["event"]), *when, ("eventArticle", r["article"]),
+    event's name, its IRI and its time text (which the saved query's plain form leaves unordered).
+
+    The rows go through a file sorted on disk by those values (a store of a million articles has
+    millions of events); each line is a JSON list of the sort key, the counts and the terms'
+    N-Triples forms, which are written out as they are."""
+    rows = workdir / "events.jsonl"
+    with rows.open("w", encoding="utf-8") as out:
+        for r in store.query(_EVENT_ROWS):  # type: ignore[union-attr]
+            reported, mentions, when = int(r["reported_in"].value), int(r["mention_participants"].value), r["when"]
+            out.write(json.dumps([
+                -(reported + mentions), r["article"].value, r["event"].value, r["e"].value,
+                when.value if when is not None else "",
+                reported, mentions, str(r["e"]), str(r["event"]), str(r["article"]), str(when) if when is not None else "",
+            ], ensure_ascii=False) + "\n")
+    for position, line in enumerate(sorted_distinct_lines(rows, key=_event_key), start=1):
+        *_, reported, mentions, e, event, article, when = json.loads(line)
+        yield _mint("event", e, event, when, article), [
+            ("tallyOf", e), ("eventName", event), *([("eventTime", when)] if when else []), ("eventArticle", article),
             ("reportedInCount", _integer(reported)), ("participantMentionCount", _integer(mentions)),
             ("listPosition", _integer(position)),
         ]
 
 
-def _lines(kind: str, nodes: Iterable[tuple[ox.NamedNode, list[tuple[str, ox.Term]]]], counter: list[int]) -> Iterator[str]:
-    """N-Triples lines; str() of a pyoxigraph term is its N-Triples form (escapes included)."""
+def _lines(kind: str, nodes: Iterable[tuple[ox.NamedNode, Sequence[tuple[str, object]]]], counter: list[int]) -> Iterator[str]:
+    """N-Triples lines; each value is a pyoxigraph term, whose str() is its N-Triples form (escapes
+    included), or that form itself."""
     type_line = f" <{_RDF_TYPE}> {_qg(kind)} .\n"
     predicates: dict[str, str] = {}
     for node, properties in nodes:
@@ -296,7 +309,7 @@ def refresh_summary(store: QuoteStore, batch: int = 50_000) -> SummaryReport:
         with new.open("w", encoding="utf-8") as out:
             out.writelines(itertools.chain(_lines("SpeakerTally", _speaker_tallies(store), speakers),
                                            _lines("CoQuotation", _co_quotations(store, tmp), pairs),
-                                           _lines("EventTally", _event_tallies(store), events)))
+                                           _lines("EventTally", _event_tallies(store, tmp), events)))
         store.ox.dump(str(old), ox.RdfFormat.N_TRIPLES, from_graph=_GRAPH)
         additions: list[bytes] = []
         removals: list[bytes] = []
