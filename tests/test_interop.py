@@ -361,6 +361,17 @@ def test_kg_serve_checks_port_and_address(store_copy: Path, tmp_path: Path) -> N
     assert not _is_loopback("0.0.0.0") and not _is_loopback("192.168.1.4")
 
 
+def test_kg_serve_warns_when_the_summary_is_out_of_date(store_copy: Path) -> None:
+    """The server answers from whatever summary the store holds: kg serve says so when it is stale."""
+    warnings: list[str] = []
+    check_config(ServeConfig(store=store_copy, port=free_port()), warn=warnings.append)
+    assert warnings == []  # a freshly built store: current
+    with QuoteStore.open(store_copy) as st:
+        st.invalidate_summary()
+    check_config(ServeConfig(store=store_copy, port=free_port()), warn=warnings.append)
+    assert len(warnings) == 1 and "summary graph" in warnings[0] and "kg summarise --store" in warnings[0]
+
+
 def test_server_command_line() -> None:
     argv = server_command("oxigraph", Path("kg.db"), "127.0.0.1", 7878, timeout=30)
     assert argv[1:] == [

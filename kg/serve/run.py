@@ -26,7 +26,9 @@ from pathlib import Path
 
 from kg.errors import StoreError
 from kg.serve.binary import ServeError, find_oxigraph, format_bind, server_command
+from kg.store import QuoteStore
 from kg.store.paths import check_path, is_locked
+from kg.store.summary import has_summary
 
 DEFAULT_PORT = 7878
 DEFAULT_BIND = "127.0.0.1"
@@ -68,6 +70,16 @@ def check_config(config: ServeConfig, warn: Callable[[str], None]) -> None:
             "stop it first: the Oxigraph server cannot serve a store while another process writes it"
         )
     _check_port_free(config)
+    # The server answers from whatever summary the store holds (kg query refuses a stale one; an
+    # HTTP endpoint cannot say so per query): say it once, here.
+    with QuoteStore.open(config.store, read_only=True) as store:
+        current = has_summary(store)
+    if not current:
+        warn(
+            f"warning: the summary graph of {config.store} is out of date or missing: the saved queries that read it "
+            f"(top-speakers, speakers-quoted-together, statements-per-event) will answer from it as it is; "
+            f"run `kg summarise --store {config.store}` first"
+        )
     if not _is_loopback(config.bind):
         what = "read-write" if config.allow_update else "read-only"
         warn(
