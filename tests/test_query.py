@@ -221,5 +221,7 @@ def test_tables_fit_the_width_and_wrap_between_words() -> None:
     assert "who-said-what-about" in out  # the longest word of its column is not cut
     assert "[bold]x[/bold]" in out  # cells are data, never markup
     assert "".join(line.split("│")[2] for line in lines[3:-1]).split() == long_text.split()  # all of it, wrapped
+    # No columns (`SELECT * WHERE { }` has one empty row): nothing to draw, and no error.
+    assert render_table([], [[]]) == ""
     # A table that fits is left at its natural widths.
     assert render_table(["a"], [["b"]], width=70) == "┌───┐\n│ a │\n├───┤\n│ b │\n└───┘\n"

@@ -54,6 +54,8 @@ def render_table(
     took 10 s for a 10,000-row listing (`kg query --named top-speakers` on a big store) where
     prettytable takes 0.6 s."""
     body = [[str(cell) for cell in row] for row in rows]
+    if not headers:  # e.g. `SELECT * WHERE { }`: rows without columns, which prettytable cannot draw
+        return ""
     table = PrettyTable(list(headers))
     table.set_style(TableStyle.SINGLE_BORDER)
     table.align = "l"
