@@ -136,10 +136,12 @@ class Pieces:
         self.done: list[dict] = json.loads(path.read_text()) if path.exists() else []
         self.current: dict | None = None
 
-    def checkpoint(self, start: float, sampler: TreeSampler, finished: bool = False) -> None:
+    def checkpoint(self, start: float, sampler: TreeSampler, finished: bool = False, read: float | None = None) -> None:
         self.current = {"wall": time.perf_counter() - start, "cpu": sum(sampler.cpu.values()),
                         "peak_tree": sampler.peak_tree, "peak_single": sampler.peak_single,
                         "finished": finished}
+        if read is not None:  # how far the build has read its corpus: progress, for whoever waits
+            self.current["corpus_read"] = round(read, 4)
         tmp = self.path.with_suffix(".tmp")
         tmp.write_text(json.dumps([*self.done, self.current], indent=1))
         tmp.replace(self.path)
@@ -148,6 +150,15 @@ class Pieces:
         every = [*self.done, *([self.current] if self.current else [])]
         return (sum(p["wall"] for p in every), sum(p["cpu"] for p in every),
                 max(p["peak_tree"] for p in every), max(p["peak_single"] for p in every))
+
+
+def corpus_read(proc: psutil.Process, corpus_path: Path) -> float | None:
+    """The share of the corpus file the build process has read so far (its file offset), if open."""
+    with contextlib.suppress(psutil.Error):
+        for f in proc.open_files():
+            if Path(f.path) == corpus_path.resolve():
+                return f.position / max(1, corpus_path.stat().st_size)
+    return None
 
 
 def quotations_in(store: Path) -> int:
@@ -167,7 +178,10 @@ def run_build(corpus_path: Path, n: int, config: str, work: Path, resume: bool =
            *config_args(config, work / f"shards-{n}"), *extra]
     start = time.perf_counter()
     proc = psutil.Popen(cmd, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    sampler = TreeSampler(proc.pid, on_checkpoint=lambda s: pieces.checkpoint(start, s) if resume else None)
+    sampler = TreeSampler(
+        proc.pid,
+        on_checkpoint=lambda s: pieces.checkpoint(start, s, read=corpus_read(proc, corpus_path)) if resume else None,
+    )
     sampler.start()
     out, err = proc.communicate()
     sampler.done.set()
