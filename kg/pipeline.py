@@ -17,7 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+import pyoxigraph as ox
+
 from kg.graph import analysis_to_graph, article_iri, article_key
+from kg.graph.iris import IDENTITY_GRAPH
 from kg.model import Analysis, Article
 from kg.read import DEFAULT_MAX_CHARS, check_inputs, iter_articles
 from kg.store import QuoteStore
@@ -151,7 +154,7 @@ def build(
             on_progress(articles, quotations)
 
     def summary_of(store: QuoteStore | str | os.PathLike[str]) -> None:
-        _summarise(store, report, summarise, on_summary)
+        _finish(store, report, summarise, on_summary, warn_and_keep)
 
     if precheck:
         check_inputs(paths, skip_bad=skip_bad, warn=None, max_chars=max_chars)
@@ -214,26 +217,39 @@ def build(
     return report
 
 
-def _summarise(
+def _finish(
     store: QuoteStore | str | os.PathLike[str],
     report: BuildReport,
-    enabled: bool = True,
-    on_start: Callable[[], None] | None = None,
+    summarise: bool,
+    on_summary: Callable[[], None] | None,
+    warn: Callable[[str], None],
 ) -> None:
+    """After the articles: the summary graph (kg.store.summary), and a word about the identity links
+    when this build changed the articles they were computed from (`kg build` does not recompute
+    them: `kg entities --link` does, with the user's alias table)."""
+    if not isinstance(store, QuoteStore):
+        with QuoteStore.open(store) as opened:
+            _finish(opened, report, summarise, on_summary, warn)
+        return
+    _summarise(store, report, summarise, on_summary)
+    if report.articles_built and store.ox.contains_named_graph(ox.NamedNode(str(IDENTITY_GRAPH))):
+        warn(
+            f"the identity links (owl:sameAs in {IDENTITY_GRAPH}) predate the {report.articles_built} article(s) "
+            f"built now: run `kg entities --link --store {store.path}` (with your --aliases table, if any) to update them"
+        )
+
+
+def _summarise(store: QuoteStore, report: BuildReport, enabled: bool, on_start: Callable[[], None] | None) -> None:
     """Recompute the summary graph when this build wrote articles or the store has none (unless
     disabled), and record whether it is current.
 
-    A few per cent of the build it follows (two aggregate queries, a count of co-quoted pairs and a
+    A few per cent of the build it follows (three aggregate queries, a count of co-quoted pairs and a
     diff against the stored counts: ~10 s per million quads), and an unchanged store is left alone.
     """
-    if isinstance(store, QuoteStore):
-        current = has_summary(store)
-        if enabled and (report.articles_built or not current):
-            if on_start is not None:
-                on_start()
-            report.summary = refresh_summary(store)
-            current = True
-        report.summary_current = current
-        return
-    with QuoteStore.open(store) as opened:
-        _summarise(opened, report, enabled, on_start)
+    current = has_summary(store)
+    if enabled and (report.articles_built or not current):
+        if on_start is not None:
+            on_start()
+        report.summary = refresh_summary(store)
+        current = True
+    report.summary_current = current

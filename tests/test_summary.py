@@ -15,7 +15,7 @@ from conftest import ROOT
 from rdflib import Graph, Literal, URIRef
 
 from kg.export import export
-from kg.graph.iris import SUMMARY_GRAPH
+from kg.graph.iris import IDENTITY_GRAPH, SUMMARY_GRAPH
 from kg.identity import link_store
 from kg.pipeline import build
 from kg.query.stats import stats
@@ -214,3 +214,21 @@ def test_the_summary_conforms_to_its_shapes_and_a_broken_tally_does_not(full_sto
     assert (event, URIRef(QG + "tallyOf"), None) in summary
     summary.set((event, URIRef(QG + "reportedInCount"), Literal(-1)))
     assert any("reportedInCount" in line for line in validate_graph(summary).results)
+
+
+def test_a_build_after_linking_says_the_identity_links_predate_it(articles: Path, tmp_path: Path, nlp) -> None:
+    """`kg build` does not recompute the owl:sameAs links (`kg entities --link` does, with the user's
+    alias table): when it adds articles to a linked store, it says so, once, in the report."""
+    texts = sorted(articles.glob("*.txt"))
+    first = tmp_path / "first"
+    first.mkdir()
+    shutil.copy(texts[0], first / texts[0].name)
+    store = tmp_path / "kg.db"
+    assert build([str(first)], store_path=store, nlp=nlp).warnings == []
+    with QuoteStore.open(store) as st:
+        link_store(st)
+        st.ox.add(ox.Quad(ox.NamedNode("urn:x"), ox.NamedNode("urn:p"), ox.Literal("linked"),
+                          ox.NamedNode(str(IDENTITY_GRAPH))))  # a link, even if the first article gave none
+    warnings = build([str(articles)], store_path=store, nlp=nlp).warnings
+    assert len(warnings) == 1 and "identity links" in warnings[0] and "kg entities --link --store" in warnings[0]
+    assert build([str(articles)], store_path=store, nlp=nlp).warnings == []  # nothing built: nothing to say
