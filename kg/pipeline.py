@@ -153,7 +153,7 @@ def build(
         if on_progress is not None:
             on_progress(articles, quotations)
 
-    def summary_of(store: QuoteStore | str | os.PathLike[str]) -> None:
+    def finish(store: QuoteStore | str | os.PathLike[str]) -> None:
         _finish(store, report, summarise, on_summary, warn_and_keep)
 
     if precheck:
@@ -176,7 +176,7 @@ def build(
             partition_size=partition_size,
         )
         if load:
-            summary_of(store_path)
+            finish(store_path)
         return report
     if engine != "local":
         raise ValueError(f"unknown engine {engine!r}; expected 'local' or 'dask'")
@@ -184,7 +184,7 @@ def build(
         from kg.parallel.workers import build_local
 
         build_local(articles, store_path, report=report, progress=progress, workers=workers, force=force)
-        summary_of(store_path)
+        finish(store_path)
         return report
 
     from kg.extract import analyse_many, load_nlp
@@ -213,7 +213,7 @@ def build(
             progress(1, len(analysis.quotations))
             if on_article is not None:
                 on_article(analysis)
-        summary_of(store)
+        finish(store)
     return report
 
 
