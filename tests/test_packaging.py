@@ -24,7 +24,8 @@ def test_a_wheel_carries_the_queries_and_the_ontology_and_works_outside_the_chec
     source = tmp_path / "source"
     shutil.copytree(ROOT, source, symlinks=True,
                     ignore=shutil.ignore_patterns(".git", ".venv", ".venv-*", "build", "*.egg-info", "__pycache__",
-                                                  ".pytest_cache", ".ruff_cache", "exports"))
+                                                  ".pytest_cache", ".ruff_cache", ".hypothesis", "exports",
+                                                  "*.db", "*.shards"))
     built = _run(sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation",
                  "-w", tmp_path / "dist", source, cwd=tmp_path)
     assert built.returncode == 0, built.stderr
