@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import httpx
 import pyoxigraph as ox
 
+from kg.export.order import sorted_union_triples
 from kg.push.http import Retry, send
 from kg.push.target import PushError, PushTarget
 from kg.store import QuoteStore
@@ -22,8 +23,6 @@ from kg.store.oxstore import SUMMARY_GRAPH_IRI
 
 REQUEST_TIMEOUT = httpx.Timeout(120.0, connect=10.0)  # a big batch may take the server a while
 _SUMMARY = ox.NamedNode(SUMMARY_GRAPH_IRI)
-# Every triple of the store once (the default graph is the union of all graphs), but the summary's.
-_UNION_BUT_SUMMARY = f"SELECT DISTINCT ?s ?p ?o WHERE {{ ?s ?p ?o FILTER NOT EXISTS {{ GRAPH {_SUMMARY} {{ ?s ?p ?o }} }} }}"
 
 
 @dataclass
@@ -87,8 +86,9 @@ def _sources(store: QuoteStore, graph: str | None) -> Iterator[tuple[str | None,
     if graph is not None:
         if graph == SUMMARY_GRAPH_IRI:
             raise PushError(f"--graph {graph} is the summary graph's own IRI: choose another one")
-        # Distinct: an entity described by many articles is sent once.
-        yield graph, (ox.Triple(r["s"], r["p"], r["o"]) for r in store.query(_UNION_BUT_SUMMARY))  # type: ignore[union-attr]
+        # The exports' union (kg.export.order): every triple once — an entity described by many
+        # articles is sent once — but the summary's, deduplicated on disk in bounded memory.
+        yield graph, sorted_union_triples(store)
         if store.ox.contains_named_graph(_SUMMARY):
             yield SUMMARY_GRAPH_IRI, (q.triple for q in store.ox.quads_for_pattern(None, None, None, _SUMMARY))
         return
