@@ -98,7 +98,7 @@ def build_command(
         bool,
         typer.Option(
             "--no-summary",
-            help="Leave the summary graph (top speakers, co-quoted pairs) out of date; run `kg summarise` "
+            help="Leave the summary graph (speaker, pair and event counts) out of date; run `kg summarise` "
                  "later. For frequent small updates of a big store: recounting takes minutes there.",
         ),
     ] = False,
