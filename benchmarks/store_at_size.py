@@ -143,6 +143,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3, help="runs per query; the median is reported")
     parser.add_argument("--skip-load", action="store_true", help="skip the dump/load measurement")
     parser.add_argument("--skip-exports", action="store_true", help="skip the export measurement")
+    parser.add_argument("--only", type=re.compile, metavar="REGEX",
+                        help="time only the queries whose label matches (e.g. 'README #1|top=20')")
     args = parser.parse_args(argv)
     with QuoteStore.open(args.store, read_only=True) as store:
         quads = len(store.ox)
@@ -157,6 +159,8 @@ def main(argv: list[str] | None = None) -> int:
                     print(f"| {label} | {seconds:.1f} | {note} |")
             print(f"\n| query | median s (of {args.repeat}) | rows |\n|---|--:|--:|")
             for label, run in query_cases(store):
+                if args.only and not args.only.search(label):
+                    continue
                 run()  # warm the caches once; the median is over the repeats after it
                 seconds, rows = median_time(run, args.repeat)
                 print(f"| {label} | {seconds:.3f} | {rows:,} |")

@@ -752,6 +752,34 @@ def test_ctrl_c_mid_build_exits_130_and_keeps_complete_articles(
     assert 2 <= len(done) < CORPUS_SIZE
 
 
+_CTRL_C_IN_A_FINALIZER = """
+import signal, sys, time
+from kg.cli import _exit_promptly_on_interrupt
+
+class Finalised:
+    def __del__(self):
+        signal.raise_signal(signal.SIGINT)  # the handler runs here, inside the finalizer
+
+try:
+    with _exit_promptly_on_interrupt(grace=60):  # the watcher's os._exit is not what is tested
+        Finalised()  # collected at once
+        for _ in range(500):
+            time.sleep(0.01)
+    sys.exit(0)
+except KeyboardInterrupt:
+    sys.exit(130)
+"""
+
+
+def test_ctrl_c_inside_a_finalizer_is_not_lost() -> None:
+    """Ctrl-C arriving while a `__del__` runs (the `regex` module's, mid-build) raised its
+    KeyboardInterrupt where Python ignores exceptions: the build printed "Exception ignored" and
+    ran to the end with exit 0.  The CLI now delivers it again, in ordinary code."""
+    proc = subprocess.run([sys.executable, "-c", _CTRL_C_IN_A_FINALIZER], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 130, (proc.returncode, proc.stderr)
+    assert "Exception ignored" not in proc.stderr and "Traceback" not in proc.stderr
+
+
 def test_ctrl_c_interrupts_a_long_query_promptly(sample_store_path: Path) -> None:
     """Python only sees Ctrl-C between bytecodes; the CLI's watcher ends a process stuck in one
     long native SPARQL evaluation within its grace period."""

@@ -8,6 +8,7 @@ any command with exit 130.
 
 from __future__ import annotations
 
+import _thread
 import os
 import signal
 import sys
@@ -28,6 +29,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
+REDELIVER_AFTER = 0.05  # seconds; see redeliver_lost_interrupt
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, what shells report for a Ctrl-C'd command
 
 # Command modules register themselves on import (kept after `app` on purpose).  Importing them
@@ -113,11 +115,26 @@ def _exit_promptly_on_interrupt(grace: float = INTERRUPT_GRACE) -> Iterator[None
             os._exit(EXIT_INTERRUPTED)
         os.close(read_fd)
 
+    previous_hook = sys.unraisablehook
+
+    def redeliver_lost_interrupt(unraisable: sys.UnraisableHookArgs) -> None:
+        # A signal handler runs wherever the main thread is, also inside a finalizer (`__del__`,
+        # e.g. the `regex` module's while spaCy runs), and Python ignores any exception raised
+        # there: the KeyboardInterrupt would be printed as "Exception ignored" and the build would
+        # go on to the end.  So the signal is tripped again a moment later from another thread;
+        # tripping it from here would run the handler here, and lose it the same way.
+        if unraisable.exc_type is KeyboardInterrupt:
+            threading.Timer(REDELIVER_AFTER, _thread.interrupt_main, args=(signal.SIGINT,)).start()
+            return
+        previous_hook(unraisable)
+
     signal.signal(signal.SIGINT, on_sigint)
+    sys.unraisablehook = redeliver_lost_interrupt
     threading.Thread(target=watch, name="kg-interrupt", daemon=True).start()
     try:
         yield
     finally:
+        sys.unraisablehook = previous_hook
         signal.signal(signal.SIGINT, signal.default_int_handler)
         signal.set_wakeup_fd(previous_fd)
         os.close(write_fd)
