@@ -29,7 +29,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-REDELIVER_AFTER = 0.05  # seconds; see redeliver_lost_interrupt
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, what shells report for a Ctrl-C'd command
 
 # Command modules register themselves on import (kept after `app` on purpose).  Importing them
@@ -41,6 +40,8 @@ except KeyboardInterrupt:
 
 # How long the main thread gets to react to Ctrl-C before the process exits anyway.
 INTERRUPT_GRACE = 2.0
+# How soon a Ctrl-C lost inside a finalizer is delivered again (see redeliver_lost_interrupt).
+REDELIVER_AFTER = 0.05
 
 
 def main() -> None:
