@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -144,6 +145,30 @@ def test_quote_rows_in_article_order(store: QuoteStore) -> None:
 )
 def test_speaker_filter_uses_a_bound_value(store: QuoteStore, needle: str, texts: list[str]) -> None:
     assert [r.text for r in quote_rows(store, needle)] == texts
+
+
+@pytest.fixture(scope="module")
+def summarised_store_path(store_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The same store with a current summary: `kg quotes --speaker` then finds speakers through the
+    summary's name index instead of scanning every name."""
+    from kg.store.summary import refresh_summary
+
+    path = Path(shutil.copytree(store_path, tmp_path_factory.mktemp("q-summarised") / "kg.db"))
+    with QuoteStore.open(path) as st:
+        refresh_summary(st)
+    return path
+
+
+@pytest.mark.parametrize("needle", ["biden", "JOE", '"The Rock" }', 'rock" } UNION { ?q ?p ?o } #', "nobody", "o"])
+def test_speaker_filter_through_the_name_index_finds_what_the_scan_finds(
+    store: QuoteStore, summarised_store_path: Path, needle: str
+) -> None:
+    from kg.store.summary import has_summary
+
+    with QuoteStore.open(summarised_store_path, read_only=True) as indexed:
+        assert has_summary(indexed) and not has_summary(store)
+        assert quote_rows(indexed, needle) == quote_rows(store, needle)
+    assert needle != "o" or len(quote_rows(store, needle)) == 4  # a needle every speaker's name holds
 
 
 def test_quotes_table(store: QuoteStore) -> None:

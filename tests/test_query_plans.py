@@ -92,7 +92,12 @@ def test_summary_listings_keep_the_plain_order_and_top_cuts_them(dev_store_path,
         expected = _rows(store, reference, {}, columns)
         assert _rows(store, saved, {}, columns) == expected  # row for row, in order
         assert len(expected) > 5 and len({row[-2:] for row in expected}) < len(expected), "no ties to order"
-        assert _rows(store, saved, {"top": parse_value("5")}, columns) == expected[:5]
+        # `top` reads the bands (qg:listBand) up to its number of digits: cuts on both sides of
+        # each band's edge, and past the end.
+        for top in (1, 5, 9, 10, 11, 99, 100, 101, len(expected), len(expected) + 7):
+            assert _rows(store, saved, {"top": parse_value(str(top))}, columns) == expected[:top], top
+        assert _rows(store, saved, {"top": parse_value("0")}, columns) == []
+        assert _rows(store, saved, {"top": parse_value("-3")}, columns) == []
         assert _rows(store, saved, {"top": parse_value("five")}, columns) == []
 
 

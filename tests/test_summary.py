@@ -75,7 +75,33 @@ def test_the_sample_build_has_a_current_summary(sample_store_path: Path) -> None
         hadithi = tally(store, "Saad al-Hadithi")
     # The reference article: al-Hadithi is quoted three times, once directly (tests/data/sample gold).
     assert hadithi == {"speakerKind": "Person", "quotationCount": "3", "articleCount": "1", "directCount": "1",
-                       "listPosition": "1", "speakerName": "Saad al-Hadithi"}
+                       "listPosition": "1", "listBand": "1", "speakerName": "Saad al-Hadithi"}
+
+
+def test_the_name_index_holds_every_name_lower_cased_with_its_entities(full_store: Path) -> None:
+    """qg:NameKey: one per distinct lower-cased schema:name / schema:alternateName of the article
+    graphs, with qg:keyOf every entity bearing it — computed here from the quads, in Python."""
+    names = [ox.NamedNode("https://schema.org/name"), ox.NamedNode("https://schema.org/alternateName")]
+    with QuoteStore.open(full_store, read_only=True) as st:
+        expected = {(q.object.value.lower(), q.subject.value)
+                    for p in names for q in st.ox.quads_for_pattern(None, p, None, None)
+                    if q.graph_name != ox.NamedNode(str(SUMMARY_GRAPH))}
+        rows = st.query("SELECT ?key ?e WHERE { GRAPH qgid:summary { ?k a qg:NameKey ; qg:nameKey ?key ; qg:keyOf ?e } }")
+        indexed = {(r["key"].value, r["e"].value) for r in rows}  # type: ignore[union-attr]
+        nodes = [(r["key"].value, r["k"].value) for r in st.query(  # type: ignore[union-attr]
+            "SELECT ?key ?k WHERE { GRAPH qgid:summary { ?k qg:nameKey ?key } }")]
+    assert len(expected) > 50 and indexed == expected
+    # One node per distinct key, and one key per node.
+    assert len(nodes) == len({key for key, _ in expected}) == len({k for _, k in nodes})
+    assert "iraq" in {key for key, _ in nodes}
+
+
+def test_list_bands_are_the_positions_number_of_digits(full_store: Path) -> None:
+    with QuoteStore.open(full_store, read_only=True) as st:
+        rows = [(int(r["p"].value), int(r["b"].value)) for r in st.query(  # type: ignore[union-attr]
+            "SELECT ?p ?b WHERE { GRAPH qgid:summary { ?t qg:listPosition ?p ; qg:listBand ?b } }")]
+    assert max(p for p, _ in rows) >= 10  # two bands at least, or this proves little
+    assert all(b == len(str(p)) for p, b in rows)
 
 
 def test_an_incremental_build_updates_the_summary_to_what_a_fresh_build_gives(
@@ -117,8 +143,8 @@ def test_a_write_makes_the_summary_missing_until_it_is_recomputed(
     code, out, err = run_main(["query", "--named", "top-speakers", "--store", str(store)], capsys, monkeypatch)
     assert code == 4 and out == ""
     assert err == (f"kg: error: the store {store} has no current summary graph (a build with --no-summary, an "
-                   f"interrupted build, or data loaded by other means), and this query reads it: run "
-                   f"`kg summarise --store {store}`\n")
+                   f"interrupted build, data loaded by other means, or a summary written by an older quotegraph), "
+                   f"and this query reads it: run `kg summarise --store {store}`\n")
     # a query that does not read the summary is not concerned
     code, out, _ = run_main(["query", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "--store", str(store)],
                             capsys, monkeypatch)
@@ -132,6 +158,31 @@ def test_a_write_makes_the_summary_missing_until_it_is_recomputed(
     code, out, _ = run_main(["query", "--named", "top-speakers", "--param", "top=2", "--store", str(store),
                              "--format", "csv"], capsys, monkeypatch)
     assert code == 0 and len(out.strip().splitlines()) == 3  # header and two speakers
+
+
+def test_a_summary_of_an_older_layout_reads_as_out_of_date(
+    full_store: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A store summarised by an older quotegraph has its marker but not this layout's
+    qg:summaryFormat (no name index, no bands): the queries refuse it rather than return nothing,
+    and `kg summarise` brings it up to date."""
+    store = shutil.copytree(full_store, tmp_path / "kg.db")
+    with QuoteStore.open(store) as st:
+        before = summary_quads(st)
+        [marker] = list(st.ox.quads_for_pattern(None, ox.NamedNode(QG + "summaryFormat"), None, None))
+        assert marker.object.value == "2"
+        st.ox.remove(marker)
+        for quad in list(st.ox.quads_for_pattern(None, ox.NamedNode(QG + "listBand"), None, None)):
+            st.ox.remove(quad)
+        assert not has_summary(st)
+    code, out, err = run_main(["query", "--named", "who-said-what-about", "--param", "entity=iraq", "--store", str(store)],
+                              capsys, monkeypatch)
+    assert code == 4 and out == "" and "written by an older quotegraph" in err and err.count("\n") == 1
+    code, out, err = run_main(["summarise", "--store", str(store), "--json"], capsys, monkeypatch)
+    assert code == 0, err
+    assert json.loads(out)["changed"] > 10  # the bands are back
+    with QuoteStore.open(store, read_only=True) as st:
+        assert has_summary(st) and summary_quads(st) == before
 
 
 def test_a_build_with_no_summary_leaves_it_out_of_date_until_summarised(
@@ -214,6 +265,16 @@ def test_the_summary_conforms_to_its_shapes_and_a_broken_tally_does_not(full_sto
     assert (event, URIRef(QG + "tallyOf"), None) in summary
     summary.set((event, URIRef(QG + "reportedInCount"), Literal(-1)))
     assert any("reportedInCount" in line for line in validate_graph(summary).results)
+    # A band that is not its position's number of digits, a name key with no entity, a marker
+    # without its layout number.
+    pair = next(summary.subjects(URIRef(QG + "firstSpeaker"), None))
+    summary.set((pair, URIRef(QG + "listBand"), Literal(7)))
+    key = next(summary.subjects(URIRef(QG + "nameKey"), None))
+    summary.remove((key, URIRef(QG + "keyOf"), None))
+    summary.remove((None, URIRef(QG + "summaryFormat"), None))
+    results = "\n".join(validate_graph(summary).results)
+    assert "not the number of digits of qg:listPosition" in results
+    assert "keyOf" in results and "summaryFormat" in results
 
 
 def test_a_build_after_linking_says_the_identity_links_predate_it(articles: Path, tmp_path: Path, nlp) -> None:

@@ -60,6 +60,11 @@ QG_TERMS: tuple[str, ...] = (
     "reportedInCount",
     "participantMentionCount",
     "listPosition",
+    "listBand",
+    "NameKey",
+    "nameKey",
+    "keyOf",
+    "summaryFormat",
 )
 
 QG = ClosedNamespace(QG_NS, list(QG_TERMS))

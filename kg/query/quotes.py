@@ -10,6 +10,7 @@ from kg.graph.vocab import PREFIXES
 from kg.query.props import OA, QG, SCHEMA, collect, local_name, names, one
 from kg.query.render import render_table, truncate
 from kg.store import QuoteStore
+from kg.store.summary import has_summary
 
 _ALL = "SELECT DISTINCT ?s ?p ?o WHERE { ?s a schema:Quotation ; ?p ?o }"
 
@@ -29,6 +30,16 @@ SELECT DISTINCT ?s ?name ?needle WHERE {
   { SELECT DISTINCT ?s ?needle WHERE {
       ?s schema:name|schema:alternateName ?n .
       FILTER(CONTAINS(LCASE(STR(?n)), LCASE(STR(?needle)))) } }
+  ?s schema:name ?name }"""
+# The same, from the summary's name index when it is current (kg.store.summary: each distinct name
+# lower-cased once, with its entities), instead of every name of every article: 15 s → well under
+# a second for the entities at 80 M quads.
+_NAMES_BY_SPEAKER_INDEXED = """
+SELECT DISTINCT ?s ?name ?needle WHERE {
+  { SELECT DISTINCT ?s ?needle WHERE {
+      GRAPH qgid:summary { ?key qg:nameKey ?n }
+      FILTER(CONTAINS(?n, LCASE(STR(?needle))))
+      GRAPH qgid:summary { ?key qg:keyOf ?s } } }
   ?s schema:name ?name }"""
 _BY_SPEAKERS = """
 SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?who {{ {who} }}
@@ -53,7 +64,8 @@ class QuoteRow:
 def quote_rows(store: QuoteStore, speaker: str | None = None) -> list[QuoteRow]:
     """Quotations (optionally those whose speaker's name contains `speaker`, any case), in article order."""
     if speaker:
-        name_of = names(store, _NAMES_BY_SPEAKER, {"needle": speaker})
+        by_name = _NAMES_BY_SPEAKER_INDEXED if has_summary(store) else _NAMES_BY_SPEAKER
+        name_of = names(store, by_name, {"needle": speaker})
         if not name_of:
             return []
         who = " ".join(str(ox.NamedNode(iri)) for iri in sorted(name_of))

@@ -46,6 +46,7 @@ SUMMARY_GRAPH_IRI = str(SUMMARY_GRAPH)
 _SUMMARY_KEEPS = frozenset({SUMMARY_GRAPH_IRI, str(IDENTITY_GRAPH)})
 _RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
 _STORE_SUMMARY = ox.NamedNode(PREFIXES["qg"] + "StoreSummary")
+_SUMMARY_FORMAT = ox.NamedNode(PREFIXES["qg"] + "summaryFormat")
 
 # RocksDB keeps what is written in memory buffers until they fill: a writer's RSS climbs by
 # hundreds of MB per few hundred thousand quads and only levels off at ~1.5–2.2 GB.  Flushing them
@@ -187,7 +188,12 @@ class QuoteStore:
             return
         summary = ox.NamedNode(SUMMARY_GRAPH_IRI)
         try:
-            self._writable().remove(ox.Quad(summary, _RDF_TYPE, _STORE_SUMMARY, summary))
+            store = self._writable()
+            store.remove(ox.Quad(summary, _RDF_TYPE, _STORE_SUMMARY, summary))
+            # The layout number goes with the marker (both are written back last by the refresh),
+            # so that the refresh's diff of the counts never sees it.
+            for quad in list(store.quads_for_pattern(summary, _SUMMARY_FORMAT, None, summary)):
+                store.remove(quad)
         except OSError as err:
             raise store_error(self.path, err, "write") from None
         self._summary_marked_stale = True
