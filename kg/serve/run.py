@@ -77,7 +77,8 @@ def check_config(config: ServeConfig, warn: Callable[[str], None]) -> None:
     if not current:
         warn(
             f"warning: the summary graph of {config.store} is out of date or missing: the saved queries that read it "
-            f"(top-speakers, speakers-quoted-together, statements-per-event) will answer from it as it is; "
+            f"(top-speakers, speakers-quoted-together, statements-per-event, and the name lookups of "
+            f"who-said-what-about and quotes-by-organisation) will answer from it as it is; "
             f"run `kg summarise --store {config.store}` first"
         )
     if not _is_loopback(config.bind):
