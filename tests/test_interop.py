@@ -38,6 +38,7 @@ from kg.query.named import QUERIES_DIR, bind_params, list_named, load_named, par
 from kg.serve import ServeConfig, ServeError, find_oxigraph, server_command
 from kg.serve.run import _is_loopback, check_config
 from kg.store import QuoteStore
+from kg.store.summary import refresh_summary
 
 ROOT = Path(__file__).resolve().parent.parent
 GRAPHML_XSD = ROOT / "tests" / "data" / "graphml-xsd" / "graphml.xsd"
@@ -440,6 +441,8 @@ def test_param_values_are_bound_never_spliced(tmp_path: Path) -> None:
         quotes=[Quote(13, 28, "direct", "ann-lee", about=("dwayne-the-rock-johnson",))],
     )
     path = make_store(tmp_path / "kg.db", [build(art)])
+    with QuoteStore.open(path) as st:
+        refresh_summary(st)  # as `kg build` does: the query finds names through the summary's index
     query = load_named("who-said-what-about")
     with QuoteStore.open(path, read_only=True) as st:
         hits = list(st.query(query.sparql, bindings=bind_params(query, ['entity="The Rock" } Jo'])))

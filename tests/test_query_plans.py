@@ -57,10 +57,21 @@ def dev_store_path(tmp_path_factory, nlp) -> Path:
 def _rows(
     store: QuoteStore, sparql: str, bindings: dict[str, ox.NamedNode | ox.Literal], names: list[str] | None = None
 ) -> list[tuple[str, ...]]:
-    """Rows as tuples of the `names` columns (default: all the query projects)."""
+    """Rows as tuples of the `names` columns (default: all the query projects).  The addressees'
+    ?speaker_names is a GROUP_CONCAT in the plain form, in no set order, and sorted in the summary:
+    compared as sets."""
     result = store.query(sparql, bindings=bindings)
     names = names or [v.value for v in result.variables]  # type: ignore[union-attr]
-    return [tuple(str(row[n]) if row[n] is not None else "" for n in names) for row in result]  # type: ignore[union-attr]
+
+    def cell(row: ox.QuerySolution, name: str) -> str:
+        value = row[name]
+        if value is None:
+            return ""
+        if name == "speaker_names":
+            return "; ".join(sorted(value.value.split("; ")))
+        return str(value)
+
+    return [tuple(cell(row, n) for n in names) for row in result]  # type: ignore[union-attr]
 
 
 @pytest.mark.parametrize(("name", "params"), CASES, ids=[f"{n}-{'-'.join(p.values()) or 'all'}" for n, p in CASES])
@@ -80,7 +91,7 @@ def _columns(sparql: str) -> list[str]:
     return [v.value for v in ox.Store().query(sparql, prefixes={}).variables]  # type: ignore[union-attr]
 
 
-@pytest.mark.parametrize("name", ["top-speakers", "speakers-quoted-together", "statements-per-event"])
+@pytest.mark.parametrize("name", ["top-speakers", "speakers-quoted-together", "statements-per-event", "addressees"])
 def test_summary_listings_keep_the_plain_order_and_top_cuts_them(dev_store_path, name):
     """The summary's qg:listPosition is the plain query's ORDER BY, ties included; `top` keeps the
     first N rows, and a `top` that is not a number keeps none (rather than all)."""
@@ -91,7 +102,9 @@ def test_summary_listings_keep_the_plain_order_and_top_cuts_them(dev_store_path,
     with QuoteStore.open(dev_store_path, read_only=True) as store:
         expected = _rows(store, reference, {}, columns)
         assert _rows(store, saved, {}, columns) == expected  # row for row, in order
-        assert len(expected) > 5 and len({row[-2:] for row in expected}) < len(expected), "no ties to order"
+        if name != "addressees":  # the dev articles name three addressees: order and cuts are checked still
+            assert len(expected) > 5 and len({row[-2:] for row in expected}) < len(expected), "no ties to order"
+        assert len(expected) >= 3
         # `top` reads the bands (qg:listBand) up to its number of digits: cuts on both sides of
         # each band's edge, and past the end.
         for top in (1, 5, 9, 10, 11, 99, 100, 101, len(expected), len(expected) + 7):

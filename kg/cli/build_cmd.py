@@ -175,7 +175,8 @@ def build_command(
             print(f"shards: {report.shards_written} written, {report.shards_reused} reused in {report.shard_dir}")
         if report.summary is not None:
             print(f"summary: {report.summary.speakers:,} speaker tallies, {report.summary.pairs:,} co-quoted pairs, "
-                  f"{report.summary.events:,} event tallies")
+                  f"{report.summary.events:,} event tallies, {report.summary.addressees:,} addressees, "
+                  f"{report.summary.names:,} names")
         elif report.loaded and not report.summary_current:
             print(f"summary: out of date (--no-summary); run `kg summarise --store {store}`")
 
@@ -185,8 +186,8 @@ def summarise_command(
     store: Annotated[Path, typer.Option("--store", "-s", help="On-disk store directory.")] = Path(DEFAULT_STORE),
     as_json: Annotated[bool, typer.Option("--json", help="Print the counts as a JSON object.")] = False,
 ) -> None:
-    """Recompute the store's summary graph (speaker tallies, co-quoted pairs and event tallies that the
-    saved queries read). `kg build` does this itself; run it after loading data by other means (`oxigraph load`)."""
+    """Recompute the store's summary graph (speaker tallies, co-quoted pairs, event and addressee tallies
+    and the name index that the saved queries read). `kg build` does this itself; run it after loading data by other means (`oxigraph load`)."""
     from kg.errors import StoreError
     from kg.store import QuoteStore
     from kg.store.summary import refresh_summary
@@ -198,9 +199,10 @@ def summarise_command(
     with QuoteStore.open(store) as opened, spinner:
         report = refresh_summary(opened)
     counts = {"store": str(store), "speakers": report.speakers, "pairs": report.pairs, "events": report.events,
-              "changed": report.changed}
+              "addressees": report.addressees, "names": report.names, "changed": report.changed}
     if as_json:
         print(json.dumps(counts, indent=2, sort_keys=True))
     else:
         print(f"summary of {store}: {report.speakers:,} speaker tallies, {report.pairs:,} co-quoted pairs, "
-              f"{report.events:,} event tallies ({report.changed:,} triples changed)")
+              f"{report.events:,} event tallies, {report.addressees:,} addressees, {report.names:,} names "
+              f"({report.changed:,} triples changed)")

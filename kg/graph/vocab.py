@@ -65,6 +65,11 @@ QG_TERMS: tuple[str, ...] = (
     "nameKey",
     "keyOf",
     "summaryFormat",
+    "AddresseeTally",
+    "addresseeName",
+    "statementCount",
+    "speakerCount",
+    "speakerNames",
 )
 
 QG = ClosedNamespace(QG_NS, list(QG_TERMS))

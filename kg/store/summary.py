@@ -10,6 +10,7 @@ in the named graph `qgid:summary`:
   the first article (smallest identifier);
 * one `qg:EventTally` per reported event (and name, time text): the statements whose span overlaps
   the sentence it was read from, and those of its article about one of its participants;
+* one `qg:AddresseeTally` per addressee ("told CNN"): statements made to it, their speakers;
 * one `qg:NameKey` per name lower-cased (`LCASE`, as the queries compare them), with every entity
   that bears it as `schema:name` or `schema:alternateName` in some article: the queries that match
   a name look it up here (exactly, or by substring over the distinct names) instead of scanning
@@ -140,14 +141,30 @@ WHERE {
   }
 }"""
 
+# Per addressee ("told CNN"): the statements made to it and their speakers, their names gathered
+# here and sorted in Python so that the row is the same in every store.  Inside one article graph
+# (entities are described in every article that mentions them); no `?q a schema:Quotation`: only
+# quotations have an addressee, and Oxigraph would start from every quotation of the store.
+_ADDRESSEE_ROWS = """
+SELECT ?to ?addressee (COUNT(DISTINCT ?q) AS ?statements) (COUNT(DISTINCT ?s) AS ?speakers)
+       (GROUP_CONCAT(DISTINCT ?speaker; separator="\u001f") AS ?names)
+WHERE {
+  GRAPH ?g {
+    ?q qg:addressee ?to .
+    ?to schema:name ?addressee .
+    OPTIONAL { ?q schema:spokenByCharacter ?s . ?s schema:name ?speaker }
+  }
+}
+GROUP BY ?to ?addressee"""
+
 # Every distinct (entity, name lower-cased): lower-cased by the engine, with the same LCASE the
 # queries apply to what the user typed, so the two always agree.
 _NAME_KEYS = """
 SELECT DISTINCT ?e (LCASE(STR(?name)) AS ?key) WHERE { GRAPH ?g { ?e schema:name|schema:alternateName ?name } }"""
 
 # The layout of the summary graph, recorded beside its marker: a store summarised by an older
-# quotegraph (no qg:NameKey, no qg:listBand) has none or another, and reads as out of date.
-SUMMARY_FORMAT = 2
+# quotegraph (no qg:NameKey, no qg:listBand, no qg:AddresseeTally) has none or another, and reads as out of date.
+SUMMARY_FORMAT = 3
 _HAS_SUMMARY = f"""ASK {{ GRAPH <{SUMMARY_GRAPH_IRI}> {{
   <{SUMMARY_GRAPH_IRI}> a qg:StoreSummary ; qg:summaryFormat {SUMMARY_FORMAT} }} }}"""
 
@@ -158,6 +175,7 @@ class SummaryReport:
     pairs: int  # CoQuotation nodes
     events: int  # EventTally nodes
     names: int  # NameKey nodes
+    addressees: int  # AddresseeTally nodes
     changed: int  # triples of the summary graph added or removed by this refresh
 
 
@@ -193,6 +211,19 @@ def _speaker_tallies(store: QuoteStore) -> Iterator[tuple[ox.NamedNode, list[tup
             ("tallyOf", s), ("speakerName", name), ("speakerKind", kind),
             ("quotationCount", _integer(quotations)), ("articleCount", _integer(articles)),
             ("directCount", direct), *_place(position),
+        ]
+
+
+def _addressee_tallies(store: QuoteStore) -> Iterator[tuple[ox.NamedNode, list[tuple[str, ox.Term]]]]:
+    """Addressees in listing order: most statements first, then the name and the IRI."""
+    rows = [(int(r["statements"].value), r["addressee"], r["to"], int(r["speakers"].value), r["names"].value)
+            for r in store.query(_ADDRESSEE_ROWS)]  # type: ignore[union-attr]
+    rows.sort(key=lambda r: (-r[0], r[1].value, r[2].value))
+    for position, (statements, name, to, speakers, names) in enumerate(rows, start=1):
+        speaker_names = "; ".join(sorted(set(names.split("\x1f")) - {""}))
+        yield _mint("addressee", str(to), str(name)), [
+            ("tallyOf", to), ("addresseeName", name), ("statementCount", _integer(statements)),
+            ("speakerCount", _integer(speakers)), ("speakerNames", ox.Literal(speaker_names)), *_place(position),
         ]
 
 
@@ -345,7 +376,7 @@ def refresh_summary(store: QuoteStore, batch: int = 50_000) -> SummaryReport:
     first and put back last, so a refresh that dies half-way is never read as current.
     """
     store.invalidate_summary(force=True)
-    speakers, pairs, events, names = [0], [0], [0], [0]
+    speakers, pairs, events, names, addressees = [0], [0], [0], [0], [0]
     changed = 0
     with sort_workspace() as tmp:
         new, old = tmp / "new.nt", tmp / "old.nt"
@@ -353,6 +384,7 @@ def refresh_summary(store: QuoteStore, batch: int = 50_000) -> SummaryReport:
             out.writelines(itertools.chain(_lines("SpeakerTally", _speaker_tallies(store), speakers),
                                            _lines("CoQuotation", _co_quotations(store, tmp), pairs),
                                            _lines("EventTally", _event_tallies(store, tmp), events),
+                                           _lines("AddresseeTally", _addressee_tallies(store), addressees),
                                            _name_key_lines(store, names)))
         store.ox.dump(str(old), ox.RdfFormat.N_TRIPLES, from_graph=_GRAPH)
         additions: list[bytes] = []
@@ -366,7 +398,7 @@ def refresh_summary(store: QuoteStore, batch: int = 50_000) -> SummaryReport:
         store.write_derived(additions, removals)
     store.write_derived([f"{_GRAPH} <{_RDF_TYPE}> {_qg('StoreSummary')} .".encode(),
                          f"{_GRAPH} {_qg('summaryFormat')} {_integer(SUMMARY_FORMAT)} .".encode()], [])
-    return SummaryReport(speakers[0], pairs[0], events[0], names[0], changed)
+    return SummaryReport(speakers[0], pairs[0], events[0], names[0], addressees[0], changed)
 
 
 def has_summary(store: QuoteStore) -> bool:
