@@ -216,7 +216,9 @@ def _speaker_tallies(store: QuoteStore) -> Iterator[tuple[ox.NamedNode, list[tup
 
 def _addressee_tallies(store: QuoteStore) -> Iterator[tuple[ox.NamedNode, list[tuple[str, ox.Term]]]]:
     """Addressees in listing order: most statements first, then the name and the IRI."""
-    rows = [(int(r["statements"].value), r["addressee"], r["to"], int(r["speakers"].value), r["names"].value)
+    # Oxigraph leaves the GROUP_CONCAT unbound when no statement to an addressee has a named speaker.
+    rows = [(int(r["statements"].value), r["addressee"], r["to"], int(r["speakers"].value),
+             r["names"].value if r["names"] is not None else "")
             for r in store.query(_ADDRESSEE_ROWS)]  # type: ignore[union-attr]
     rows.sort(key=lambda r: (-r[0], r[1].value, r[2].value))
     for position, (statements, name, to, speakers, names) in enumerate(rows, start=1):
