@@ -29,6 +29,7 @@ __all__ = [
     "Score",
     "SystemFileProvider",
     "evaluate",
+    "evaluate_docs",
     "match_spans",
     "normalise_name",
     "score_doc",
@@ -44,6 +45,10 @@ def evaluate(gold_paths: Iterable[str | Path], predictions_provider: Predictions
     loaded and checked before the provider runs, so an annotation error surfaces at once rather
     than after minutes of extraction.
     """
-    docs = load_all(gold_paths)
+    return evaluate_docs(load_all(gold_paths), predictions_provider)
+
+
+def evaluate_docs(docs: Iterable[GoldDoc], predictions_provider: PredictionsProvider) -> EvalResult:
+    """Score the provider's quotations on gold articles already loaded (e.g. a PolNeAR split)."""
     results = [score_doc(doc, predictions_provider(doc)) for doc in docs]
     return EvalResult(docs=results, source=str(getattr(predictions_provider, "label", "")))

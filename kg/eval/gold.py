@@ -32,6 +32,11 @@ class GoldQuote:
     speakers: tuple[str, ...]  # accepted speaker names, canonical first
     speaker_type: str | None = None
     cue: str | None = None
+    # How the source is mentioned where the quote is attributed: name, description or pronoun
+    # (None when the gold does not say); speaker accuracy is reported per kind.
+    mention_kind: str | None = None
+    speech: bool = True  # False for a cue of belief or evidence ("believes", "shows"): scored apart
+    scored: bool = True  # False: matching it counts neither for nor against (e.g. no source given)
 
 
 @dataclass(frozen=True)
@@ -184,6 +189,9 @@ def _quote(item: Any, text: str, *, where: str) -> GoldQuote:
         speakers=tuple(speakers),
         speaker_type=item.get("speaker_type"),
         cue=item.get("cue"),
+        mention_kind=item.get("mention_kind"),
+        speech=item.get("speech", True) is not False,
+        scored=item.get("scored", True) is not False,
     )
 
 

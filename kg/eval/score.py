@@ -85,6 +85,24 @@ class Pair:
     speaker_ok: bool
 
 
+@dataclass(frozen=True)
+class SpeakerTally:
+    """Of the matched quotations whose gold source is mentioned one way, how many got the speaker."""
+
+    matched: int = 0
+    right: int = 0
+
+    @property
+    def accuracy(self) -> float | None:
+        return self.right / self.matched if self.matched else None
+
+    def __add__(self, other: SpeakerTally) -> SpeakerTally:
+        return SpeakerTally(self.matched + other.matched, self.right + other.right)
+
+
+MENTION_KINDS = ("name", "description", "pronoun")
+
+
 @dataclass
 class DocResult:
     """Scores and errors of one article."""
@@ -95,10 +113,12 @@ class DocResult:
     pairs: list[Pair] = field(default_factory=list)
     missed: list[GoldQuote] = field(default_factory=list)  # gold quotes nothing matched
     false_positives: list[Prediction] = field(default_factory=list)  # found quotes matching no gold
+    speech: Levels = field(default_factory=Levels)  # speech cues only (see score_doc)
+    by_mention: dict[str, SpeakerTally] = field(default_factory=dict)
 
     @property
     def wrong_speakers(self) -> list[Pair]:
-        return [p for p in self.pairs if not p.speaker_ok]
+        return [p for p in self.pairs if not p.speaker_ok and p.gold.scored]
 
     def negative_hit(self, found: Prediction) -> str | None:
         """The note of a gold negative this false positive matches, if any (why it is wrong)."""
@@ -123,9 +143,31 @@ class EvalResult:
     def by_type(self) -> dict[str, Levels]:
         return {t: sum((d.by_type[t] for d in self.docs), Levels()) for t in QUOTE_TYPES}
 
+    @property
+    def speech(self) -> Levels:
+        return sum((d.speech for d in self.docs), Levels())
+
+    @property
+    def by_mention(self) -> dict[str, SpeakerTally]:
+        return {k: sum((d.by_mention.get(k, SpeakerTally()) for d in self.docs), SpeakerTally()) for k in MENTION_KINDS}
+
+    @property
+    def has_speech_slice(self) -> bool:
+        """True when the gold tells speech cues from others (PolNeAR), so the slice means something."""
+        return any(not q.speech for d in self.docs for q in d.doc.quotes)
+
+    @property
+    def has_mention_kinds(self) -> bool:
+        return any(q.mention_kind for d in self.docs for q in d.doc.quotes)
+
 
 def score_doc(doc: GoldDoc, found: Sequence[Prediction]) -> DocResult:
-    """Match one article's found quotations to its gold ones and count."""
+    """Match one article's found quotations to its gold ones and count.
+
+    Gold quotations marked unscored (no source given) take part in matching, so that the system's
+    quotation matched to one is neither a hit nor a false positive, and are left out of every count.
+    The speech slice does the same with the gold quotations of non-speech cues ("believes").
+    """
     # Sorting by position makes the report read in text order whatever order the system used.
     found = sorted(found, key=lambda p: (p.start, p.end))
     matched = match_spans([(q.start, q.end) for q in doc.quotes], [(p.start, p.end) for p in found])
@@ -136,6 +178,7 @@ def score_doc(doc: GoldDoc, found: Sequence[Prediction]) -> DocResult:
     speaker_ok = {gi: pair.speaker_ok for (gi, _), pair in zip(matched, pairs, strict=True)}
     matched_gold = set(speaker_ok)
     matched_found = {fi for _, fi in matched}
+    gold_of = {fi: gi for gi, fi in matched}
 
     def levels(gold_sel: list[bool], found_sel: list[bool]) -> Levels:
         """Scores over the selected gold and found quotes (a type, or all of them)."""
@@ -148,14 +191,32 @@ def score_doc(doc: GoldDoc, found: Sequence[Prediction]) -> DocResult:
             Score(n_gold, n_found, det_gold, det_found), Score(n_gold, n_found, e2e_gold, e2e_found)
         )
 
+    def found_outside(excluded: list[bool]) -> list[bool]:
+        """Found quotes not matched to an excluded gold quote."""
+        return [not (fi in gold_of and excluded[gold_of[fi]]) for fi in range(len(found))]
+
+    scored = [q.scored for q in doc.quotes]
+    speech = [q.scored and q.speech for q in doc.quotes]
+    counted = found_outside([not s for s in scored])
     by_type = {
-        t: levels([q.type == t for q in doc.quotes], [p.type == t for p in found]) for t in QUOTE_TYPES
+        t: levels(
+            [s and q.type == t for q, s in zip(doc.quotes, scored, strict=True)],
+            [c and p.type == t for p, c in zip(found, counted, strict=True)],
+        )
+        for t in QUOTE_TYPES
     }
+    by_mention: dict[str, SpeakerTally] = {}
+    for gi, _ in matched:
+        kind = doc.quotes[gi].mention_kind
+        if kind and doc.quotes[gi].scored:
+            by_mention[kind] = by_mention.get(kind, SpeakerTally()) + SpeakerTally(1, int(speaker_ok[gi]))
     return DocResult(
         doc=doc,
-        overall=levels([True] * len(doc.quotes), [True] * len(found)),
+        overall=levels(scored, counted),
         by_type=by_type,
         pairs=pairs,
-        missed=[q for gi, q in enumerate(doc.quotes) if gi not in matched_gold],
+        missed=[q for gi, q in enumerate(doc.quotes) if gi not in matched_gold and q.scored],
         false_positives=[p for fi, p in enumerate(found) if fi not in matched_found],
+        speech=levels(speech, found_outside([not s for s in speech])),
+        by_mention=by_mention,
     )
