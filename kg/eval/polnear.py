@@ -42,6 +42,7 @@ from pathlib import Path
 
 from kg.errors import InputError
 from kg.eval.gold import GoldDoc, GoldQuote
+from kg.extract.quotemarks import with_plain_marks
 
 SPLITS = ("train", "dev", "test")
 
@@ -324,12 +325,20 @@ def _entity_names(corenlp: _CoreNLP, text: str, start: int, end: int) -> list[st
     found = _head(corenlp, start, end)
     if found is None:
         return []
-    s, k, _ = found
+    s, k, head = found
     sent = corenlp.sentences[s]
+    names = []
+    # The phrase up to its head, without determiners: "Central European leaders who have …" →
+    # "Central European leaders", "Some experts" → "experts".
+    first = next(
+        (t for t in sent if start <= t.start and t.end <= head.end and t.pos not in NOT_NAME_START),
+        None,
+    )
+    if first is not None and head.pos not in {"PRP", "PRP$", "WP", "WDT"}:
+        names.append(text[first.start : head.end])
     heads = [k] + [
         j for j, t in enumerate(sent) if t.governor == k and t.dep == "appos" and start <= t.start < end
     ]
-    names = []
     for j in heads:
         tag = sent[j].ner
         if tag in {"O", ""} or tag not in {"PERSON", "ORGANIZATION", "LOCATION"}:
@@ -406,6 +415,7 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _quote_type(text: str, start: int, end: int) -> str:
+    text = with_plain_marks(text)  # ''…'' (two apostrophes) is a quotation mark in some feeds
     inner = text[start:end]
     stripped = inner.strip(" ,.;:")
     before = text[max(0, start - 2) : start]
@@ -422,6 +432,7 @@ def _quote_type(text: str, start: int, end: int) -> str:
     return "indirect"
 
 
+NOT_NAME_START = frozenset({"DT", "PDT", "CD", "PRP$", ",", ":", "``", "-LRB-"})
 PRONOUNS = frozenset(["i", "me", "we", "us", "you", "he", "him", "she", "her", "they", "them", "it", "one"])
 
 

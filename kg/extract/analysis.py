@@ -9,6 +9,7 @@ from spacy.tokens import Doc
 
 from kg.extract.events import extract_events, link_quotations
 from kg.extract.nlp import load_nlp
+from kg.extract.quotemarks import with_plain_marks
 from kg.extract.quotes import RawQuote, find_quotes
 from kg.model import Analysis, Article, Mention, Quotation
 from kg.resolve.aliases import merge_aliases
@@ -20,7 +21,7 @@ def analyse(article: Article, nlp: Language | None = None) -> Analysis:
     nlp = nlp or load_nlp()
     if len(article.text) >= nlp.max_length:
         nlp.max_length = len(article.text) + 1
-    return analysis_from_doc(article, nlp(article.text))
+    return analysis_from_doc(article, nlp(with_plain_marks(article.text)))
 
 
 def analyse_many(articles: Iterable[Article], nlp: Language | None = None, batch_size: int = 16) -> Iterator[Analysis]:
@@ -32,7 +33,7 @@ def analyse_many(articles: Iterable[Article], nlp: Language | None = None, batch
             # The reader enforces --max-chars; when a user raised it past spaCy's guard, honour it.
             if len(article.text) >= nlp.max_length:
                 nlp.max_length = len(article.text) + 1
-            yield article.text, article
+            yield with_plain_marks(article.text), article
 
     for doc, article in nlp.pipe(pairs(), as_tuples=True, batch_size=batch_size):
         yield analysis_from_doc(article, doc)

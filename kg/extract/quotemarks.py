@@ -8,6 +8,7 @@ they are nested quotes or apostrophes far more often than top-level quotation ma
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from kg.extract.lexicon import CLOSING_MARKS, OPENING_MARKS, STRAIGHT_MARK
@@ -26,6 +27,23 @@ class QuotedSpan:
     @property
     def length(self) -> int:
         return self.inner_end - self.inner_start
+
+
+# Two apostrophes (or two backticks) standing for a double quotation mark, as some newspapers'
+# feeds write them: ''Hopefully,'' the president said.  An opener stands before a word, a closer
+# after one; an apostrophe run inside a word (rock 'n' roll, O''Brien typos) is left alone.
+_OPENING_PAIR = re.compile(r"(?<![\w'`])(?:''|``)(?=[^\s'])")
+_CLOSING_PAIR = re.compile(r"(?<=[^\s'`])''(?![\w'])")
+
+
+def with_plain_marks(text: str) -> str:
+    """`text` with doubled apostrophes used as quotation marks replaced by a straight double mark
+    and a space, keeping every offset: the parser and the quote finder then see ordinary marks,
+    while quotations are still cut from the original text."""
+    if "''" not in text and "``" not in text:
+        return text
+    text = _OPENING_PAIR.sub(' "', text)
+    return _CLOSING_PAIR.sub('" ', text)
 
 
 def paragraphs(text: str) -> list[tuple[int, int]]:
