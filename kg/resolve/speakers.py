@@ -8,6 +8,10 @@ organisations, and unnamed plural sources ("officials", "analysts") to article-l
 
 from __future__ import annotations
 
+import bisect
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from spacy.tokens import Doc, Span, Token
 
 from kg.extract.lexicon import (
@@ -18,9 +22,11 @@ from kg.extract.lexicon import (
     PLURAL_PRONOUNS,
     ROLE_NOUNS,
 )
+from kg.extract.quotemarks import find_quoted_spans, paragraphs
 from kg.extract.quotes import RawQuote
 from kg.extract.syntax import doc_text, entities, np_bounds, strip_determiner
 from kg.model import Entity, EntityKind, Mention, Role
+from kg.resolve.gender import gender_of_first_name, gender_of_nouns
 from kg.resolve.names import PersonCluster, PersonIndex, clean_surface, normalise_name, without_article
 from kg.resolve.roles import role_of_name
 
@@ -51,6 +57,26 @@ COMPANY_ANAPHORS = frozenset(
 )
 STOP_ROLE_WORDS = frozenset({"the", "a", "an", "of", "for", "at", "in", "and", "'s", "’s", ","})
 
+# Salience of a mention for pronoun resolution (after Lappin & Leass 1994): what the mention's
+# grammatical role adds to a base of 1, halved for every sentence between it and the pronoun.
+# A subject or a quoted speaker is what a following "he said" is usually about; a possessor
+# ("Trump's campaign") much less so.
+ROLE_WEIGHT = {"nsubj": 0.8, "nsubjpass": 0.8, "dobj": 0.5, "attr": 0.5, "dative": 0.4, "poss": -0.5}
+SPEAKER_WEIGHT = 1.0  # a mention that is the speaker of a quotation
+REPORTED_FACTOR = 0.5  # a mention inside reported speech is part of what was said
+SENTENCE_DECAY = 0.5
+MAX_SENTENCES_BACK = 8
+
+
+@dataclass(frozen=True)
+class Salient:
+    """A mention of an entity that a later pronoun may refer to."""
+
+    start: int  # character offset
+    key: str  # entity key
+    sentence: int
+    weight: float
+
 
 class ArticleResolver:
     def __init__(self, doc: Doc) -> None:
@@ -60,7 +86,12 @@ class ArticleResolver:
         self.persons = PersonIndex()
         self.cluster_entity: dict[int, str] = {}  # id(cluster) → entity key
         self.person_spans: dict[int, PersonCluster] = {}  # ent.start token → cluster
-        self.recent: list[tuple[int, str]] = []  # (char offset, entity key) of speakers/persons
+        self.sentence_starts = [sent.start_char for sent in doc.sents]
+        quoted = find_quoted_spans(self.text, paragraphs(self.text))
+        self.quoted_opens = [q.open for q in quoted]
+        self.quoted_closes = [q.close for q in quoted]
+        self.reported: list[tuple[int, int]] = []  # content spans of the quotations being resolved
+        self.salient: list[Salient] = []  # mentions pronouns may refer to, in text order
         self._index_names()
 
     # ------------------------------------------------------------ entity bookkeeping
@@ -100,21 +131,38 @@ class ArticleResolver:
                 continue
             self.person_spans[ent.start] = cluster
             key = self._person_entity(cluster, ent.start_char, ent.end_char)
-            if ent.root.dep_ not in {"compound", "poss", "amod"}:
+            if ent.root.dep_ not in {"compound", "amod"}:
                 # "the Obama administration" names Obama but does not make him the topic a later
                 # "he" refers to.
-                self.recent.append((ent.start_char, key))
+                self._remember(ent.start_char, key, ent.root.dep_)
             role = self._role_of(ent)
             if role is not None:
                 entity = self.entities[key]
                 if all(r.title != role.title for r in entity.roles):
                     entity.roles.append(role)
+                cluster.gender = cluster.gender or gender_of_nouns(f"{role.title} {role.rank or ''}".split())
+        for cluster in self.persons.clusters:
+            words = cluster.name.split()
+            if cluster.gender is None and len(words) >= 2:
+                cluster.gender = gender_of_first_name(words[0])
         for ent in entities(self.doc):
             if ent.label_ in ORG_LABELS:
                 self._entity("Organization", without_article(ent.text), ent.start_char, ent.end_char)
             elif ent.label_ in PLACE_LABELS:
                 self._entity("Place", without_article(ent.text), ent.start_char, ent.end_char)
-        self.recent.sort()
+        self.salient.sort(key=lambda m: m.start)
+
+    def _remember(self, start: int, key: str, dep: str, bonus: float = 0.0) -> None:
+        """Record a mention for later pronouns; words inside quotation marks never count (the
+        people a speaker talks about are not who "he said" refers to)."""
+        n = bisect.bisect_right(self.quoted_opens, start) - 1
+        if n >= 0 and start < self.quoted_closes[n]:
+            return
+        weight = 1.0 + ROLE_WEIGHT.get(dep, 0.0) + bonus
+        if any(a <= start < b for a, b in self.reported):
+            weight *= REPORTED_FACTOR
+        sentence = bisect.bisect_right(self.sentence_starts, start) - 1
+        bisect.insort(self.salient, Salient(start, key, sentence, weight), key=lambda m: m.start)
 
     def _role_of(self, ent: Span) -> Role | None:
         """Role words before the name in its noun phrase, or in an apposition next to it
@@ -125,11 +173,11 @@ class ArticleResolver:
     def resolve_quotes(self, quotes: list[RawQuote]) -> list[tuple[str | None, str | None, list[str]]]:
         """(speaker key, addressee key, about keys) per quote, in order."""
         out = []
+        self.reported = [(q.start, q.end) for q in quotes if q.type != "direct"]
         for quote in quotes:
             speaker = self.resolve_phrase(quote.speaker) if quote.speaker is not None else None
             if speaker is not None and quote.speaker is not None:
-                self.recent.append((quote.speaker.start_char, speaker))
-                self.recent.sort()
+                self._remember(quote.speaker.start_char, speaker, quote.speaker.root.dep_, SPEAKER_WEIGHT)
             addressee = self.resolve_phrase(quote.addressee) if quote.addressee is not None else None
             about = self._about(quote.start, quote.end)
             out.append((speaker, addressee, about))
@@ -224,24 +272,40 @@ class ArticleResolver:
         return key if key in self.entities else None
 
     def _pronoun(self, token: Token, position: int) -> str | None:
+        """The most salient compatible entity mentioned before the pronoun (see ROLE_WEIGHT)."""
         lower = token.lower_
         if lower in MALE_PRONOUNS | FEMALE_PRONOUNS:
             wanted = "m" if lower in MALE_PRONOUNS else "f"
-            for _, key in reversed([r for r in self.recent if r[0] < position]):
-                entity = self.entities.get(key)
-                if entity is None or entity.kind != "Person":
-                    continue
-                gender = self._gender(entity)
-                if gender in (None, wanted):
-                    self._set_gender(entity, wanted)
-                    return key
-            return None
+
+            def compatible(entity: Entity) -> bool:
+                return entity.kind == "Person" and self._gender(entity) in (None, wanted)
+
+            key = self._most_salient(position, compatible)
+            if key is not None:
+                self._set_gender(self.entities[key], wanted)
+            return key
         if lower in PLURAL_PRONOUNS | NEUTER_PRONOUNS:
-            for _, key in reversed([r for r in self.recent if r[0] < position]):
-                entity = self.entities.get(key)
-                if entity is not None and entity.kind in {"Organization", "Group"}:
-                    return key
+            return self._most_salient(position, lambda e: e.kind in {"Organization", "Group"})
         return None
+
+    def _most_salient(self, position: int, compatible: Callable[[Entity], bool]) -> str | None:
+        here = bisect.bisect_right(self.sentence_starts, position) - 1
+        scores: dict[str, float] = {}
+        latest: dict[str, int] = {}
+        end = bisect.bisect_left([m.start for m in self.salient], position)
+        for mention in self.salient[:end]:
+            back = here - mention.sentence
+            if back > MAX_SENTENCES_BACK:
+                continue
+            entity = self.entities.get(mention.key)
+            if entity is None or not compatible(entity):
+                continue
+            scores[mention.key] = scores.get(mention.key, 0.0) + mention.weight * SENTENCE_DECAY**back
+            latest[mention.key] = mention.start
+        if not scores:
+            return None
+        # Highest salience; on a tie the one mentioned last.
+        return max(scores, key=lambda k: (scores[k], latest[k]))
 
     def _gender(self, entity: Entity) -> str | None:
         for cluster in self.persons.clusters:
