@@ -189,10 +189,7 @@ class ArticleResolver:
             return None
         root = span.root
         start, end = span.start_char, span.end_char
-        person = next(
-            (e for e in entities(self.doc) if e.label_ == "PERSON" and e.start < span.end and span.start < e.end),
-            None,
-        )
+        person = self._person_named_by(span)
         if person is not None:
             cluster = self.person_spans.get(person.start) or self.persons.resolve(
                 person.text, person.start_char
@@ -261,6 +258,27 @@ class ArticleResolver:
             kind: EntityKind = "Place" if place is not None else "Organization"
             return self._entity(kind, span.text, start, end)
         return self._entity("Group", span.text, start, end, "group")
+
+    def _person_named_by(self, span: Span) -> Span | None:
+        """The PERSON entity that is the phrase itself or stands in apposition to it ("the
+        leader of Ennahda, Rachid Ghannouchi"); never a possessor or modifier inside it
+        ("Mr. Trump's campaign manager", "a Clinton surrogate", "Clinton campaign chairman …")."""
+        root = span.root
+        best: tuple[int, Span] | None = None
+        for ent in entities(self.doc):
+            if ent.label_ != "PERSON" or not (ent.start < span.end and span.start < ent.end):
+                continue
+            if ent.start <= root.i < ent.end:
+                rank = 0  # the head of the phrase is the name
+            elif _modifies_inside(ent.root, span):
+                continue  # a possessor, compound or adjective of a word of the phrase
+            elif ent.root.dep_ == "appos":
+                rank = 1
+            else:
+                rank = 2
+            if best is None or rank < best[0]:
+                best = (rank, ent)
+        return best[1] if best else None
 
     def _last_named_org(self, position: int) -> str | None:
         window = [
@@ -351,3 +369,9 @@ class ArticleResolver:
             if key and key in self.entities and key not in keys:
                 keys.append(key)
         return sorted(keys)
+
+
+def _modifies_inside(token: Token, span: Span) -> bool:
+    """True when `token` (the root of a name) hangs as a possessor / compound / modifier off a word
+    of `span`: the name describes someone else."""
+    return token.dep_ in {"poss", "compound", "amod", "nmod", "npadvmod"} and span.start <= token.head.i < span.end
