@@ -50,23 +50,118 @@ SPLITS = ("train", "dev", "test")
 # a wish or what evidence shows.  Anything not listed counts as a non-speech cue.
 SPEECH_CUES = frozenset(
     (
-        "according", "accuse", "acknowledge", "add", "address", "admit", "advise", "affirm",
-        "agree", "allege", "announce", "answer", "argue", "ask", "assert", "assure", "attack",
-        "blame", "blast", "boast", "brag", "call", "caution", "charge", "chide", "cite", "claim",
-        "comment", "comments", "complain", "concede", "condemn", "confirm", "contend", "counter",
-        "criticise", "criticize", "declare", "decry", "demand", "denounce", "deny", "describe",
-        "dismiss", "dispute", "echo", "emphasise", "emphasize", "endorse", "estimate", "explain",
-        "express", "insist", "interview", "joke", "lament", "letter", "mention", "mock", "note",
-        "object", "op-ed", "pledge", "post", "praise", "predict", "proclaim", "promise", "propose",
-        "protest", "question", "quip", "rail", "recall", "recount", "reiterate", "remark",
-        "remarks", "remind", "reply", "report", "respond", "retort", "reveal", "ridicule", "say",
-        "scoff", "shout", "slam", "speak", "speech", "state", "statement", "stress",
-        "swear", "tease", "tell", "testify", "testimony", "thank", "threaten", "tout", "tweet",
-        "urge", "vow", "warn", "write", "yell",
+        "according",
+        "accuse",
+        "acknowledge",
+        "add",
+        "address",
+        "admit",
+        "advise",
+        "affirm",
+        "agree",
+        "allege",
+        "announce",
+        "answer",
+        "argue",
+        "ask",
+        "assert",
+        "assure",
+        "attack",
+        "blame",
+        "blast",
+        "boast",
+        "brag",
+        "call",
+        "caution",
+        "charge",
+        "chide",
+        "cite",
+        "claim",
+        "comment",
+        "comments",
+        "complain",
+        "concede",
+        "condemn",
+        "confirm",
+        "contend",
+        "counter",
+        "criticise",
+        "criticize",
+        "declare",
+        "decry",
+        "demand",
+        "denounce",
+        "deny",
+        "describe",
+        "dismiss",
+        "dispute",
+        "echo",
+        "emphasise",
+        "emphasize",
+        "endorse",
+        "estimate",
+        "explain",
+        "express",
+        "insist",
+        "interview",
+        "joke",
+        "lament",
+        "letter",
+        "mention",
+        "mock",
+        "note",
+        "object",
+        "op-ed",
+        "pledge",
+        "post",
+        "praise",
+        "predict",
+        "proclaim",
+        "promise",
+        "propose",
+        "protest",
+        "question",
+        "quip",
+        "rail",
+        "recall",
+        "recount",
+        "reiterate",
+        "remark",
+        "remarks",
+        "remind",
+        "reply",
+        "report",
+        "respond",
+        "retort",
+        "reveal",
+        "ridicule",
+        "say",
+        "scoff",
+        "shout",
+        "slam",
+        "speak",
+        "speech",
+        "state",
+        "statement",
+        "stress",
+        "swear",
+        "tease",
+        "tell",
+        "testify",
+        "testimony",
+        "thank",
+        "threaten",
+        "tout",
+        "tweet",
+        "urge",
+        "vow",
+        "warn",
+        "write",
+        "yell",
     )
 )
 
-QUOTE_MARKS = "\"“”„«»"
+QUOTE_MARKS = '"“”„«»'
 _WORD = re.compile(r"\w+")
 
 
@@ -134,9 +229,7 @@ class _Tree:
 
     def _git(self, *args: str) -> str:
         try:
-            done = subprocess.run(
-                ["git", f"--git-dir={self.git}", *args], capture_output=True, check=False
-            )
+            done = subprocess.run(["git", f"--git-dir={self.git}", *args], capture_output=True, check=False)
         except OSError as err:
             raise InputError(f"{self.git}: cannot run git: {err}") from err
         if done.returncode != 0:
@@ -220,8 +313,7 @@ def _relations(ann: str, where: str) -> Iterator[_Relation]:
             kind_and_offsets = parts[1].split(" ", 1)
             try:
                 offsets = [
-                    (int(a), int(b))
-                    for a, b in (piece.split() for piece in kind_and_offsets[1].split(";"))
+                    (int(a), int(b)) for a, b in (piece.split() for piece in kind_and_offsets[1].split(";"))
                 ]
             except (IndexError, ValueError) as err:
                 raise InputError(f"{where}:{line_no}: malformed offsets {parts[1]!r}") from err
@@ -365,7 +457,13 @@ def _quotes_of(rel: _Relation, text: str, corenlp: _CoreNLP) -> Iterator[GoldQuo
         kind = _mention_kind(corenlp, source_start, source_end, text)
     cue = " ".join(text[a:b] for a, b in sorted(rel.cue))
     speech = _is_speech(corenlp, text, rel.cue)
-    scored = rel.has_source and bool(names)
+    # "he"/"she" chained by CoreNLP to no person at all ("he" → "the lead-up to the debate") has
+    # no usable gold speaker: such a relation is left unscored rather than scored against noise.
+    scored = (
+        rel.has_source
+        and bool(names)
+        and not (kind == "pronoun" and not _chain_names_a_person(corenlp, text, source_start, source_end))
+    )
     for start, end in _fragments(rel.content, text):
         content = text[start:end]
         yield GoldQuote(
@@ -468,6 +566,24 @@ def _speaker_names(corenlp: _CoreNLP, text: str, start: int, end: int) -> tuple[
                 names.append(text[m_start:m_end].strip())
                 names.extend(_entity_names(corenlp, text, m_start, m_end))
     return tuple(dict.fromkeys(n for n in names if n))
+
+
+PERSONAL_PRONOUNS = frozenset(["he", "him", "his", "she", "her", "hers"])
+
+
+def _chain_names_a_person(corenlp: _CoreNLP, text: str, start: int, end: int) -> bool:
+    """False for a personal pronoun ("he", "she") whose chain has no mention headed by a PERSON name."""
+    if text[start:end].strip().lower() not in PERSONAL_PRONOUNS:
+        return True
+    chain = _chain_of(corenlp, start, end)
+    if chain is None:
+        return False
+    for m_start, m_end, _head, c in corenlp.mentions:
+        if c == chain:
+            head = _head_token(corenlp, m_start, m_end)
+            if head is not None and head.ner == "PERSON":
+                return True
+    return False
 
 
 def _chain_of(corenlp: _CoreNLP, start: int, end: int) -> int | None:
