@@ -69,7 +69,7 @@ def is_factual(cue: Token) -> bool:
     if cue.lower_ == "according":
         return True
     for child in cue.children:
-        if child.dep_ == "neg":
+        if child.dep_ == "neg" and not _across_punctuation(child, cue):
             return False
         if child.dep_ == "aux" and child.lower_ in MODAL_HYPOTHETICAL:
             return False
@@ -85,6 +85,13 @@ def is_factual(cue: Token) -> bool:
         if head.dep_ != "conj" and any(c.dep_ == "neg" for c in head.children) and cue.dep_ == "xcomp":
             return False
     return True
+
+
+def _across_punctuation(child: Token, cue: Token) -> bool:
+    """True when punctuation stands between the two tokens: the parser hung a word of the quote
+    ("“Probably not,” Ms. Moore said") on the cue, which does not negate the saying."""
+    low, high = sorted((child.i, cue.i))
+    return any(t.is_punct for t in child.doc[low + 1 : high])
 
 
 def speaker_head(cue: Cue) -> Token | None:

@@ -536,7 +536,27 @@ def _abbreviation_before(text: str, dot: int) -> bool:
         "prof.",
         "no.",
         "vs.",
-    } or (len(word) <= 4 and word.count(".") >= 2)
+        "del.",
+        "sens.",
+        "reps.",
+        "sgt.",
+        "capt.",
+        "cmdr.",
+        "adm.",
+        "maj.",
+        "rev.",
+        "gens.",
+        "supt.",
+        "atty.",
+        "ft.",
+        "mt.",
+    } or (len(word) <= 4 and word.count(".") >= 2) or _initial(word)
+
+
+def _initial(word: str) -> bool:
+    """'E.' in 'Elijah E. Cummings', '(J.' — a capital letter standing for a name."""
+    letters = word.lstrip("([“\"")
+    return len(letters) == 2 and letters[0].isupper() and letters[1] == "."
 
 
 def _drop_nested(quotes: list[RawQuote], text: str) -> list[RawQuote]:
