@@ -1,0 +1,87 @@
+"""One made-up sentence per kind of attribution error found on unseen news (PolNeAR dev).
+
+Each sentence is written for its pattern, not copied from any corpus; benchmarks/README.md gives
+how often each pattern occurred and what fixing it gained.
+"""
+
+from __future__ import annotations
+
+from kg.extract import analyse
+from kg.model import Analysis, Article
+
+
+def run(nlp, text: str) -> Analysis:
+    return analyse(Article(id="t", text=text), nlp)
+
+
+def said(analysis: Analysis) -> list[tuple[str, str | None]]:
+    """(content, speaker name) of every quotation, in text order."""
+    out = []
+    for q in analysis.quotations:
+        entity = analysis.entity(q.speaker)
+        out.append((q.content, entity.name if entity else None))
+    return out
+
+
+# ---------------------------------------------------------------- pronouns
+
+
+def test_she_is_the_woman_named_before_not_the_last_man(nlp):
+    text = (
+        "Maria Lopez, the mayor's daughter, met Governor Tom Hale on Monday. "
+        "She said the bridge would reopen in May."
+    )
+    assert said(run(nlp, text)) == [("the bridge would reopen in May", "Maria Lopez")]
+
+
+def test_he_after_a_quote_is_its_speaker_not_a_man_named_inside_it(nlp):
+    text = (
+        "“We will win this district,” said Senator Paul Adams.\n"
+        "“Governor Mark Reed has no plan for the farms,” he said."
+    )
+    speakers = {name for _, name in said(run(nlp, text))}
+    assert speakers == {"Paul Adams"}
+
+
+def test_he_prefers_the_subject_over_a_man_in_a_prepositional_phrase(nlp):
+    text = "Senator Paul Adams spoke with Mark Reed for an hour on Tuesday. He said the talks went well."
+    assert said(run(nlp, text)) == [("the talks went well", "Paul Adams")]
+
+
+# ---------------------------------------------------------------- possessors and modifiers
+
+
+def test_possessor_of_the_speakers_role_is_not_the_speaker(nlp):
+    text = "Mr. Hale's campaign manager, Nora Quinn, said the polls were wrong."
+    assert said(run(nlp, text)) == [("the polls were wrong", "Nora Quinn")]
+
+
+def test_organisation_modifier_of_a_named_spokesman_is_not_the_speaker(nlp):
+    text = "Hale campaign spokesman John Palmer said the rally would go ahead."
+    assert said(run(nlp, text)) == [("the rally would go ahead", "John Palmer")]
+
+
+def test_name_inside_an_apposition_describing_the_speaker_is_not_the_speaker(nlp):
+    analysis = run(nlp, "Peter Dunmore, a longtime Hale ally, said he had seen worse storms.")
+    assert [name for _, name in said(analysis)] == ["Peter Dunmore"]
+
+
+# ---------------------------------------------------------------- quotation marks and sentence ends
+
+
+def test_doubled_apostrophes_are_quotation_marks(nlp):
+    text = "''We are ready for the season,'' the coach, Dan Ortiz, said on Friday."
+    analysis = run(nlp, text)
+    assert [(q.type, q.content) for q in analysis.quotations] == [("direct", "We are ready for the season,")]
+    assert said(analysis)[0][1] == "Dan Ortiz"
+
+
+def test_a_middle_initial_does_not_end_the_attribution(nlp):
+    text = '"It is a great day for the port," Rep. Jane Q. Fenton said in a phone interview.'
+    assert said(run(nlp, text)) == [("It is a great day for the port,", "Jane Q. Fenton")]
+
+
+def test_a_quoted_not_does_not_negate_the_saying(nlp):
+    text = '"Are we ready for the flood? Probably not," Ms. Fenton said.'
+    analysis = run(nlp, text)
+    assert [q.type for q in analysis.quotations] == ["direct"]
