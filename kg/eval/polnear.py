@@ -9,9 +9,11 @@ bare git directory (a `git clone --bare`, or the `fetch`ed mirror), and this mod
 
 How one attribution relation becomes gold quotations (the conventions of `tests/data/dev`):
 
-* **content** — each fragment of a discontinuous content span is its own quotation (a quote split by
-  its attribution is two quotations); fragments separated by nothing but spaces and punctuation are
-  joined, and a fragment of fewer than three words is joined to its neighbour.
+* **content** — a discontinuous content span whose fragments are each a quote in marks gives one
+  quotation per fragment (a quote split by its attribution is two quotations); reported speech
+  interrupted by its attribution ("Acts of protest, Mr. Obama said, are acts of patriotism") is one
+  quotation from its first to its last word.  Fragments separated by nothing but spaces and
+  punctuation are joined, and a fragment of fewer than three words joins its neighbour.
 * **type** — from quotation marks: the whole content inside one pair of marks is direct, content
   holding a mark is mixed, anything else indirect.
 * **speaker names** — the source's text, plus every non-pronoun mention of the CoreNLP coreference
@@ -501,6 +503,10 @@ def _fragments(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]
             k = 0
             continue
         k += 1
+    # Reported speech interrupted by its attribution ("Acts of protest, Mr. Obama said, are acts of
+    # patriotism") is one statement; only quotes in marks split by it are two ("“A,” he said. “B.”").
+    if len(merged) > 1 and not all(_quote_type(text, a, b) == "direct" for a, b in merged):
+        merged = [[merged[0][0], merged[-1][1]]]
     return [(a, b) for a, b in merged]
 
 

@@ -279,6 +279,11 @@ class ArticleQuotes:
 
     def _clause_span(self, clause: Token, cue: Cue) -> tuple[int, int]:
         toks = [t for t in clause.subtree]
+        cut = _trailing_speech_act(clause, toks)
+        if cut is not None:
+            toks = [t for t in toks if t.i < cut]
+            while toks and (toks[-1].is_punct or toks[-1].dep_ == "cc"):
+                toks = toks[:-1]
         while toks and (
             toks[0].dep_ == "mark"
             and toks[0].lower_ == "that"
@@ -495,6 +500,23 @@ def _modifies(token: Token, verb: Token) -> bool:
 
 def _within(token: Token, ancestor: Token) -> bool:
     return token.i == ancestor.i or any(a.i == ancestor.i for a in token.ancestors)
+
+
+def _trailing_speech_act(clause: Token, toks: list[Token]) -> int | None:
+    """Where a second speech act hanging off the end of a reported clause starts: the parser often
+    attaches "…, arguing that …", "…, citing …" or "…, and … replied" to the reported verb instead
+    of to the cue; what follows is not part of what the first cue reports."""
+    last = toks[-1].i if toks else clause.i
+    for tok in toks:
+        if tok.i <= clause.i or tok.dep_ not in {"advcl", "conj"} or tok.right_edge.i < last - 1:
+            continue
+        if cue_at(tok) is None:
+            continue
+        start = tok.left_edge.i
+        before = tok.doc[start - 1] if start > 0 else None
+        if before is not None and (before.is_punct or before.dep_ == "cc"):
+            return start
+    return None
 
 
 def _stray_that_clause(cue: Token) -> Token | None:
