@@ -85,3 +85,53 @@ def test_a_quoted_not_does_not_negate_the_saying(nlp):
     text = '"Are we ready for the flood? Probably not," Ms. Fenton said.'
     analysis = run(nlp, text)
     assert [q.type for q in analysis.quotations] == ["direct"]
+
+
+# ---------------------------------------------------------------- reported speech beyond "said that"
+
+
+def test_a_vow_reports_its_infinitive(nlp):
+    analysis = run(nlp, "Mayor Ana Ruiz vowed to reopen the ferry line before the summer.")
+    assert said(analysis) == [("to reopen the ferry line before the summer", "Ana Ruiz")]
+
+
+def test_an_urge_reports_the_request_and_its_addressee(nlp):
+    analysis = run(nlp, "Senator Carl Boyd urged Republicans to back the new flood maps.")
+    assert said(analysis) == [("to back the new flood maps", "Carl Boyd")]
+    addressee = analysis.entity(analysis.quotations[0].addressee)
+    assert addressee is not None and addressee.name == "Republicans"
+
+
+def test_called_on_someone_to_act_is_a_request(nlp):
+    analysis = run(nlp, "Jenna Ortiz called on the governor to release the audit.")
+    assert said(analysis) == [("to release the audit", "Jenna Ortiz")]
+
+
+def test_things_that_threaten_or_promise_say_nothing(nlp):
+    text = "The storm threatened to flood the valley. The plan promises to cut costs by half."
+    assert said(run(nlp, text)) == []
+
+
+def test_agreed_that_and_asked_whether_report_speech_without_quotation_marks(nlp):
+    text = (
+        "Former Governor Ed Marlow agreed that the party rules should be modernized. "
+        "Lawmakers also asked whether the deals required the witnesses to cooperate."
+    )
+    assert said(run(nlp, text)) == [
+        ("the party rules should be modernized", "Ed Marlow"),
+        ("whether the deals required the witnesses to cooperate", "Lawmakers"),
+    ]
+
+
+def test_agreed_to_a_deal_and_called_a_meeting_are_no_speech(nlp):
+    text = "The union agreed to a deal on Friday. The council called a meeting for Monday."
+    assert said(run(nlp, text)) == []
+
+
+def test_a_second_speech_act_at_the_end_of_a_reported_clause_is_cut_off(nlp):
+    text = (
+        "Senator Dana Pruitt said she did not believe the ads hurt the party, "
+        "arguing that the divisions among members were a bigger problem."
+    )
+    contents = [content for content, _ in said(run(nlp, text))]
+    assert contents[0] == "she did not believe the ads hurt the party"

@@ -13,13 +13,16 @@ from spacy.tokens import Span, Token
 from kg.extract.lexicon import (
     CHANNEL_NOUNS,
     CHANNEL_PROPER,
+    COMMITMENT_CUES,
     MODAL_HYPOTHETICAL,
     NEEDS_QUOTE,
     NON_FACTUAL_GOVERNORS,
     ORG_NOUNS,
     PHRASAL_REPORTING,
+    QUESTION_MARKERS,
     READ_MEDIA,
     REPORTING_VERBS,
+    REQUEST_CUES,
     ROLE_NOUNS,
 )
 from kg.extract.syntax import np_span
@@ -57,7 +60,52 @@ def cue_at(token: Token) -> Cue | None:
         return Cue(token, f"{token.text} {particle}", f"{lemma} {particle}", False)
     if lemma == "read" and not _reads_a_medium(token):
         return None
-    return Cue(token, token.text, lemma, lemma in NEEDS_QUOTE)
+    if lemma == "call" and _calls_on_someone(token):
+        return Cue(token, f"{token.text} on", "call on", False)
+    needs_quote = lemma in NEEDS_QUOTE and not _licensed_complement(token, lemma)
+    return Cue(token, token.text, lemma, needs_quote)
+
+
+def _calls_on_someone(token: Token) -> bool:
+    """ "called on Trump to stop …": a request, unlike "called on Monday"."""
+    on = any(c.dep_ == "prep" and c.lower_ == "on" and any(g.dep_ == "pobj" for g in c.children) for c in token.children)
+    return on and infinitive_of(token) is not None
+
+
+def _licensed_complement(token: Token, lemma: str) -> bool:
+    """A cue that needs a quoted fragment in general reports speech without one when its
+    complement says so: "agreed that …", "ordered that …", "asked whether …", "urged X to …"."""
+    for child in token.children:
+        if child.dep_ != "ccomp":
+            continue
+        marks = {c.lower_ for c in child.children if c.dep_ in {"mark", "advmod", "nsubj", "dobj"}}
+        if any(c.dep_ == "mark" and c.lower_ == "that" for c in child.children):
+            return True
+        if lemma == "ask" and (marks & QUESTION_MARKERS or child.left_edge.lower_ in QUESTION_MARKERS):
+            return True
+    return lemma in COMMITMENT_CUES | REQUEST_CUES and infinitive_of(token) is not None
+
+
+def infinitive_of(token: Token) -> Token | None:
+    """The to-infinitive the verb governs ("vowed to lift", "urged Republicans to join")."""
+    for child in token.children:
+        if child.dep_ == "xcomp" and child.i > token.i and any(
+            c.dep_ == "aux" and c.lower_ == "to" for c in child.children
+        ):
+            return child
+    return None
+
+
+def request_addressee(token: Token) -> Token | None:
+    """Who is asked in "urged Republicans to …" (object) or "called on Trump to …" (on-object)."""
+    for child in token.children:
+        if child.dep_ in {"dobj", "dative"}:
+            return child
+        if child.dep_ == "prep" and child.lower_ == "on":
+            objects = [c for c in child.children if c.dep_ == "pobj"]
+            if objects:
+                return objects[0]
+    return None
 
 
 def _reads_a_medium(token: Token) -> bool:
@@ -210,6 +258,10 @@ def with_apposition(span: Span) -> Span:
 
 def addressee_head(cue: Cue, content_tokens: set[int]) -> Token | None:
     token = cue.token
+    if cue.lemma in REQUEST_CUES and infinitive_of(token) is not None:
+        asked = request_addressee(token)
+        if asked is not None and asked.i not in content_tokens:
+            return asked
     if cue.lemma in ADDRESSEE_VERBS:
         for child in token.children:
             if child.dep_ in {"dobj", "dative", "iobj"} and child.i not in content_tokens:

@@ -19,6 +19,10 @@ REPORTING_VERBS: frozenset[str] = frozenset(
         "warn",
         "admit",
         "vow",
+        "threaten",
+        "swear",
+        "encourage",
+        "implore",
         "write",
         "tweet",
         "state",
@@ -130,6 +134,19 @@ READ_MEDIA: frozenset[str] = frozenset(
 # Reporting verbs that need a quoted fragment to count ("called X “a disaster”"): without quotes
 # they are ordinary verbs ("called a meeting", "described the scene").
 NEEDS_QUOTE: frozenset[str] = frozenset({"call", "describe", "agree", "order", "project", "ask", "answer"})
+
+# Cues that report a commitment with a to-infinitive ("vowed to lift the rules"): the infinitive
+# clause is what was said.
+COMMITMENT_CUES: frozenset[str] = frozenset({"vow", "pledge", "promise", "threaten", "swear", "agree", "offer"})
+
+# Cues that report a request to someone ("urged Republicans to join", "called on Trump to stop",
+# "told his advisers to find a way"): the addressee is the object, the infinitive what was asked.
+REQUEST_CUES: frozenset[str] = frozenset(
+    {"urge", "call on", "ask", "tell", "order", "warn", "encourage", "implore", "instruct", "advise", "beg", "press"}
+)
+
+# What a question reports: "asked whether the deals …", "asked how Clinton could …".
+QUESTION_MARKERS: frozenset[str] = frozenset({"whether", "if", "how", "why", "what", "who", "when", "where", "which"})
 
 # Channels a statement can be made through; the lemma is recorded as the channel.
 CHANNEL_NOUNS: frozenset[str] = frozenset(

@@ -30,11 +30,13 @@ from kg.extract.attribution import (
     channel_of,
     cue_at,
     cue_channel,
+    infinitive_of,
     is_factual,
     passive_agent,
     speaker_head,
     speaker_phrase,
 )
+from kg.extract.lexicon import COMMITMENT_CUES, ORG_NOUNS, REQUEST_CUES, ROLE_NOUNS
 from kg.extract.quotemarks import QuotedSpan, find_quoted_spans, paragraphs
 from kg.extract.syntax import (
     contains_mark,
@@ -261,6 +263,11 @@ class ArticleQuotes:
         token = cue.token
         if cue.lemma == "according to":
             return self._according_to_content(token)
+        infinitive = infinitive_of(token) if cue.lemma in COMMITMENT_CUES | REQUEST_CUES else None
+        if infinitive is not None and _can_commit(speaker_head(cue), cue):
+            # "vowed to lift the rules", "urged Republicans to join …": the infinitive clause.
+            first, last = infinitive.left_edge, infinitive.right_edge
+            return self._close_quote_fragment(*trim_span(self.text, first.idx, last.idx + len(last.text)))
         clause = next((c for c in token.children if c.dep_ == "ccomp"), None)
         if clause is not None and not (cue.needs_quote and not self._subtree_has_mark(clause)):
             return self._clause_span(clause, cue)
@@ -500,6 +507,20 @@ def _modifies(token: Token, verb: Token) -> bool:
 
 def _within(token: Token, ancestor: Token) -> bool:
     return token.i == ancestor.i or any(a.i == ancestor.i for a in token.ancestors)
+
+
+def _can_commit(subject: Token | None, cue: Cue) -> bool:
+    """Only someone can vow, promise or urge: "the assault threatened to upset …" and "the plan
+    promises to cut costs" report no speech.  A name, a pronoun, a role or organisation noun, or
+    (except for "threaten", which things do too) a plural noun ("critics vowed …") qualifies."""
+    if subject is None:
+        return False
+    if subject.pos_ in {"PROPN", "PRON"} or subject.ent_type_ in {"PERSON", "ORG", "NORP", "GPE"}:
+        return True
+    lemma = subject.lemma_.lower()
+    if lemma in ROLE_NOUNS or lemma in ORG_NOUNS:
+        return True
+    return subject.tag_ == "NNS" and cue.lemma != "threaten"
 
 
 def _trailing_speech_act(clause: Token, toks: list[Token]) -> int | None:

@@ -27,7 +27,14 @@ from kg.extract.quotes import RawQuote
 from kg.extract.syntax import doc_text, entities, np_bounds, strip_determiner
 from kg.model import Entity, EntityKind, Mention, Role
 from kg.resolve.gender import gender_of_first_name, gender_of_nouns
-from kg.resolve.names import PersonCluster, PersonIndex, clean_surface, normalise_name, without_article
+from kg.resolve.names import (
+    PersonCluster,
+    PersonIndex,
+    clean_surface,
+    normalise_name,
+    strip_titles,
+    without_article,
+)
 from kg.resolve.roles import role_of_name
 
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
@@ -54,6 +61,11 @@ COMPANY_ANAPHORS = frozenset(
         "manufacturer",
         "group",
     ]
+)
+# Titles only a person bears (unlike "general", "chief" or "speaker", which name other things too).
+PERSONAL_TITLES = frozenset(
+    ["mr", "mrs", "ms", "miss", "dr", "sen", "senator", "rep", "gov", "governor", "mayor", "judge", "rev", "sgt",
+     "capt", "col", "lt", "gen", "president", "councilman", "councilwoman", "congressman", "congresswoman"]
 )
 STOP_ROLE_WORDS = frozenset({"the", "a", "an", "of", "for", "at", "in", "and", "'s", "’s", ","})
 
@@ -255,6 +267,12 @@ class ArticleResolver:
             place = next(
                 (e for e in entities(self.doc) if e.label_ in PLACE_LABELS and e.start <= root.i < e.end), None
             )
+            if place is None and _reads_as_person_name(span.text):
+                # The tagger missed a person ("Mayor Ana Ruiz vowed …"): a title or a known
+                # first name before the surname says who it is.
+                cluster = self.persons.resolve(span.text, start)
+                if cluster is not None:
+                    return self._person_entity(cluster, start, end)
             kind: EntityKind = "Place" if place is not None else "Organization"
             return self._entity(kind, span.text, start, end)
         return self._entity("Group", span.text, start, end, "group")
@@ -375,3 +393,15 @@ def _modifies_inside(token: Token, span: Span) -> bool:
     """True when `token` (the root of a name) hangs as a possessor / compound / modifier off a word
     of `span`: the name describes someone else."""
     return token.dep_ in {"poss", "compound", "amod", "nmod", "npadvmod"} and span.start <= token.head.i < span.end
+
+
+def _reads_as_person_name(text: str) -> bool:
+    """ "Mayor Ana Ruiz", "Ana Ruiz", "Sen. Boyd": capitalised words after a personal title, or
+    a first name the first-name table knows followed by one to three capitalised words."""
+    name, titles = strip_titles(clean_surface(text))
+    words = name.split()
+    if not words or not all(w[:1].isupper() for w in words) or len(words) > 4:
+        return False
+    if titles and any(t.lower().rstrip(".") in PERSONAL_TITLES for t in titles):
+        return True
+    return len(words) >= 2 and gender_of_first_name(words[0]) is not None
