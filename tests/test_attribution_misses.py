@@ -135,3 +135,11 @@ def test_a_second_speech_act_at_the_end_of_a_reported_clause_is_cut_off(nlp):
     )
     contents = [content for content, _ in said(run(nlp, text))]
     assert contents[0] == "she did not believe the ads hurt the party"
+
+
+def test_the_clause_after_the_cue_is_reported_not_the_sentence_before_it(nlp):
+    text = (
+        "The ruling set off another round of fireworks on Friday: Republicans said they were "
+        "convinced the agency mishandled the case."
+    )
+    assert said(run(nlp, text)) == [("they were convinced the agency mishandled the case", "Republicans")]

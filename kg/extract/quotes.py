@@ -268,7 +268,7 @@ class ArticleQuotes:
             # "vowed to lift the rules", "urged Republicans to join …": the infinitive clause.
             first, last = infinitive.left_edge, infinitive.right_edge
             return self._close_quote_fragment(*trim_span(self.text, first.idx, last.idx + len(last.text)))
-        clause = next((c for c in token.children if c.dep_ == "ccomp"), None)
+        clause = _reported_clause(token)
         if clause is not None and not (cue.needs_quote and not self._subtree_has_mark(clause)):
             return self._clause_span(clause, cue)
         stray = _stray_that_clause(token)
@@ -507,6 +507,18 @@ def _modifies(token: Token, verb: Token) -> bool:
 
 def _within(token: Token, ancestor: Token) -> bool:
     return token.i == ancestor.i or any(a.i == ancestor.i for a in token.ancestors)
+
+
+def _reported_clause(cue: Token) -> Token | None:
+    """The clausal complement the cue reports.  With one on each side ("The news set off fireworks:
+    Republicans said they are convinced …"), the one right after the cue is what was said; the
+    one before is another sentence the parser hung on the cue."""
+    clauses = [c for c in cue.children if c.dep_ == "ccomp"]
+    if len(clauses) > 1:
+        after = [c for c in clauses if c.left_edge.i > cue.i and c.left_edge.i - cue.i <= 3]
+        if after:
+            return after[0]
+    return clauses[0] if clauses else None
 
 
 def _can_commit(subject: Token | None, cue: Cue) -> bool:
