@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import sys
+from collections.abc import Iterable
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
@@ -11,8 +13,17 @@ import typer
 from rich.console import Console
 
 from kg.cli import app
-from kg.eval import ExtractorProvider, PredictionsProvider, SystemFileProvider, evaluate
-from kg.eval.report import print_table, to_json
+from kg.errors import InputError
+from kg.eval import (
+    EvalResult,
+    ExtractorProvider,
+    PredictionsProvider,
+    SystemFileProvider,
+    evaluate,
+    evaluate_docs,
+)
+from kg.eval.polnear import load_split
+from kg.eval.report import print_table, to_dict, to_json
 
 
 class OutputFormat(str, Enum):
@@ -23,13 +34,35 @@ class OutputFormat(str, Enum):
 @app.command("eval")
 def eval_cmd(
     gold: Annotated[
-        list[Path],
+        list[Path] | None,
         typer.Argument(
-            metavar="GOLD_DIR...",
+            metavar="[GOLD_DIR...]",
             help="Directories of NAME.txt + NAME-gold.json pairs, or single NAME-gold.json files.",
             show_default=False,
         ),
-    ],
+    ] = None,
+    polnear: Annotated[
+        Path | None,
+        typer.Option(
+            "--polnear",
+            metavar="PATH",
+            help="Score on the PolNeAR corpus instead: a checkout of github.com/networkdynamics/PolNeAR "
+            "or a bare git directory of it (never copied into this project).",
+        ),
+    ] = None,
+    splits: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--split",
+            metavar="SPLIT",
+            help="PolNeAR split(s) to score, each reported on its own: train, dev or test "
+            "(default: dev). Tune on train and dev; report test.",
+        ),
+    ] = None,
+    limit: Annotated[
+        int | None,
+        typer.Option("--limit", min=1, help="Score only the first N articles of each PolNeAR split."),
+    ] = None,
     output_format: Annotated[
         OutputFormat, typer.Option("--format", help="table for people, json for machines.")
     ] = OutputFormat.table,
@@ -54,23 +87,52 @@ def eval_cmd(
 
     A found quotation matches a gold one when their character spans overlap by at least half of the shorter span (one-to-one, greedy by overlap).  The speaker is right when its normalised name equals, or contains as whole words, one of the gold names.  Per-type recall is by gold type, per-type precision by predicted type.
     """
+    if polnear is None and not gold:
+        raise InputError("give gold directories or files, or --polnear PATH")
+    if polnear is not None and gold:
+        raise InputError("give either gold directories or --polnear, not both")
     provider: PredictionsProvider = SystemFileProvider(system) if system is not None else ExtractorProvider()
-    result = evaluate(gold, provider)
+    if polnear is not None:
+        results = {
+            split: evaluate_docs(load_split(polnear, split, limit=limit), provider)
+            for split in dict.fromkeys(splits or ["dev"])
+        }
+        _warn_unknown_docs(provider, system, results.values())
+        _report_splits(results, output_format, show_misses)
+        return
+    result = evaluate(gold or [], provider)
 
-    if isinstance(provider, SystemFileProvider):
-        # Lines for articles outside the gold set are not errors (a system may have run on more),
-        # but silently dropping them would hide a misspelt `doc`, so say which were ignored.
-        unknown = sorted(provider.doc_names - {d.doc.name for d in result.docs})
-        if unknown:
-            print(
-                f"kg: warning: {system}: ignored lines for articles not in the gold set: {', '.join(unknown)}",
-                file=sys.stderr,
-            )
-
+    _warn_unknown_docs(provider, system, [result])
     if output_format is OutputFormat.json:
         typer.echo(to_json(result, show_misses=show_misses))
     else:
-        console = Console()
-        if not console.is_terminal:
-            console = Console(width=120)  # rich's 80-column default squeezes the tables in pipes
+        print_table(result, _console(), show_misses=show_misses)
+
+
+def _console() -> Console:
+    console = Console()
+    return console if console.is_terminal else Console(width=120)  # rich's 80 columns squeeze pipes
+
+
+def _warn_unknown_docs(provider: PredictionsProvider, system: Path | None, results: Iterable[EvalResult]) -> None:
+    """Lines for articles outside the gold set are not errors (a system may have run on more), but
+    silently dropping them would hide a misspelt `doc`, so say which were ignored."""
+    if not isinstance(provider, SystemFileProvider):
+        return
+    unknown = sorted(provider.doc_names - {d.doc.name for r in results for d in r.docs})
+    if unknown:
+        print(
+            f"kg: warning: {system}: ignored lines for articles not in the gold set: {', '.join(unknown)}",
+            file=sys.stderr,
+        )
+
+
+def _report_splits(results: dict[str, EvalResult], output_format: OutputFormat, show_misses: bool) -> None:
+    if output_format is OutputFormat.json:
+        payload = {split: to_dict(r, show_misses=show_misses) for split, r in results.items()}
+        typer.echo(json.dumps({"corpus": "PolNeAR", "splits": payload}, ensure_ascii=False, indent=2))
+        return
+    console = _console()
+    for split, result in results.items():
+        console.rule(f"PolNeAR {split}")
         print_table(result, console, show_misses=show_misses)

@@ -79,13 +79,22 @@ def to_dict(result: EvalResult, *, show_misses: bool = True) -> dict[str, Any]:
         if show_misses:
             entry["misses"] = misses_dict(doc)
         articles.append(entry)
-    return {
+    out: dict[str, Any] = {
         "source": result.source,
         "matching": MATCHING_RULE,
         "overall": levels_dict(result.overall),
         "by_type": {t: levels_dict(lv) for t, lv in result.by_type.items()},
-        "articles": articles,
     }
+    if result.has_speech_slice:
+        out["speech_cues"] = levels_dict(result.speech)
+    if result.has_mention_kinds:
+        out["speaker_accuracy_by_mention"] = {
+            kind: {"matched": t.matched, "right": t.right, "accuracy": t.accuracy}
+            for kind, t in result.by_mention.items()
+        }
+    out["unscored_gold"] = sum(1 for d in result.docs for q in d.doc.quotes if not q.scored)
+    out["articles"] = articles
+    return out
 
 
 def to_json(result: EvalResult, *, show_misses: bool = True) -> str:
@@ -128,6 +137,9 @@ def print_table(result: EvalResult, console: Console, *, show_misses: bool = Tru
         )
     console.print(table)
 
+    if result.has_speech_slice:
+        _print_speech(result, console)
+
     table = Table(title="By type (recall by gold type, precision by predicted type)", title_justify="left")
     for col in ("type", "gold", "det R", "e2e R", "found", "det P", "e2e P", "det F1", "e2e F1"):
         table.add_column(col, justify="left" if col == "type" else "right")
@@ -139,6 +151,14 @@ def print_table(result: EvalResult, console: Console, *, show_misses: bool = Tru
             _num(d.precision), _num(e.precision), _num(d.f1), _num(e.f1),
         )  # fmt: skip
     console.print(table)
+
+    if result.has_mention_kinds:
+        table = Table(title="Speaker accuracy by how the gold source is mentioned", title_justify="left")
+        for col in ("mention", "matched", "speaker right", "accuracy"):
+            table.add_column(col, justify="left" if col == "mention" else "right")
+        for kind, tally in result.by_mention.items():
+            table.add_row(kind, str(tally.matched), str(tally.right), _num(tally.accuracy))
+        console.print(table)
 
     table = Table(title="Per article", title_justify="left")
     for col in ("article", "gold", "found", "det P", "det R", "det F1", "e2e P", "e2e R", "e2e F1"):
@@ -154,6 +174,24 @@ def print_table(result: EvalResult, console: Console, *, show_misses: bool = Tru
     if show_misses:
         for doc in result.docs:
             _print_misses(doc, console)
+
+
+def _print_speech(result: EvalResult, console: Console) -> None:
+    unscored = sum(1 for d in result.docs for q in d.doc.quotes if not q.scored)
+    speech = result.speech
+    table = Table(
+        title="Speech cues only (said, told, wrote …; not believes, shows, wants); "
+        f"{unscored} gold relation(s) without a usable source left unscored",
+        title_justify="left",
+    )
+    for col in ("level", "P", "R", "F1", "matched/gold", "matched/found"):
+        table.add_column(col, justify="left" if col == "level" else "right")
+    for name, s in (("detection", speech.detection), ("end-to-end", speech.end_to_end)):
+        table.add_row(
+            name, _num(s.precision), _num(s.recall), _num(s.f1), f"{s.tp_gold}/{s.gold}",
+            f"{s.tp_predicted}/{s.predicted}",
+        )  # fmt: skip
+    console.print(table)
 
 
 def _print_misses(doc: DocResult, console: Console) -> None:
