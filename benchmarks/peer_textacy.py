@@ -108,18 +108,29 @@ def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("gold", nargs="+", help="gold directories or NAME-gold.json files")
+    parser.add_argument("gold", nargs="*", help="gold directories or NAME-gold.json files")
+    parser.add_argument(
+        "--texts",
+        type=Path,
+        help="a folder of NAME.txt files to run on instead (e.g. a PolNeAR split written by "
+        "polnear_texts.py); only the system file is written, score it with kg eval --polnear --system",
+    )
     parser.add_argument("-o", "--output", type=Path, help="system JSONL to write")
     parser.add_argument("--mode", choices=["doc", "paragraph"], default="doc")
     parser.add_argument("--format", choices=["table", "json"], default="table", help="kg eval output")
     parser.add_argument("--no-eval", action="store_true", help="only write the system file")
     args = parser.parse_args()
 
+    if not args.gold and args.texts is None:
+        parser.error("give gold directories or --texts DIR")
     output = (args.output or ROOT / "benchmarks" / "results" / f"textacy-{args.mode}.jsonl").resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
     nlp = spacy.load(MODEL)
+    articles = (
+        [(p.stem, p) for p in sorted(args.texts.glob("*.txt"))] if args.texts else gold_articles(args.gold)
+    )
     with output.open("w", encoding="utf-8") as out:
-        for name, text_path in gold_articles(args.gold):
+        for name, text_path in articles:
             text = text_path.read_text(encoding="utf-8")
             found, note = run_article(nlp, text, args.mode)
             for item in found:
@@ -128,7 +139,7 @@ def main() -> int:
                 out.write(json.dumps(line, ensure_ascii=False) + "\n")
             print(f"{name}: {len(found)} quotation(s), {note}", file=sys.stderr)
     print(f"wrote {output}", file=sys.stderr)
-    return 0 if args.no_eval else evaluate(args.gold, output, args.format)
+    return 0 if args.no_eval or args.texts else evaluate(args.gold, output, args.format)
 
 
 if __name__ == "__main__":

@@ -143,3 +143,14 @@ def test_the_clause_after_the_cue_is_reported_not_the_sentence_before_it(nlp):
         "convinced the agency mishandled the case."
     )
     assert said(run(nlp, text)) == [("they were convinced the agency mishandled the case", "Republicans")]
+
+
+def test_a_show_title_after_the_attribution_is_no_quotation(nlp):
+    text = "“The harbour is safe again,” Mayor Ana Ruiz said on Friday on WNYC’s “The Morning Show.”"
+    assert [content for content, _ in said(run(nlp, text))] == ["The harbour is safe again,"]
+
+
+def test_a_when_clause_inside_what_was_said_stays_in_it(nlp):
+    text = "General Tom Hale said Mr. Reed was “absolutely right” when he said the base should close."
+    contents = [content for content, _ in said(run(nlp, text))]
+    assert contents[0].endswith("when he said the base should close")

@@ -13,7 +13,7 @@ How one attribution relation becomes gold quotations (the conventions of `tests/
   quotation per fragment (a quote split by its attribution is two quotations); reported speech
   interrupted by its attribution ("Acts of protest, Mr. Obama said, are acts of patriotism") is one
   quotation from its first to its last word.  Fragments separated by nothing but spaces and
-  punctuation are joined, and a fragment of fewer than three words joins its neighbour.
+  punctuation are joined, and a fragment of fewer than three words not in marks joins its neighbour.
 * **type** — from quotation marks: the whole content inside one pair of marks is direct, content
   holding a mark is mixed, anything else indirect.
 * **speaker names** — the source's text, plus every non-pronoun mention of the CoreNLP coreference
@@ -495,7 +495,8 @@ def _fragments(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]
     # A fragment of one or two words ("in favor of", a lone "that") joins its neighbour.
     k = 0
     while len(merged) > 1 and k < len(merged):
-        if len(_WORD.findall(text[merged[k][0] : merged[k][1]])) < 3:
+        short = len(_WORD.findall(text[merged[k][0] : merged[k][1]])) < 3
+        if short and _quote_type(text, *merged[k]) != "direct":  # “That,” he added, “…”: two quotes
             other = k + 1 if k + 1 < len(merged) else k - 1
             lo, hi = min(merged[k][0], merged[other][0]), max(merged[k][1], merged[other][1])
             merged[min(k, other)] = [lo, hi]

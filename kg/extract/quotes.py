@@ -49,6 +49,9 @@ from kg.extract.syntax import (
     trim_span,
 )
 
+# Subordinators that set a second speaker's statement against the first ("He claimed A even as
+# the office estimated B"): such a clause is a statement of its own, not part of the first.
+CONTRAST_MARKS = frozenset({"while", "whereas", "although", "though", "as", "but", "yet"})
 MAX_TAIL_CUE_DISTANCE = 14  # tokens between a closing mark and the cue of its attribution
 SENTENCE_END = re.compile(r"[.!?][\"”’)]*\s+(?=[A-Z“\"‘(\[])")
 
@@ -157,6 +160,7 @@ class ArticleQuotes:
             # attribution, so B goes on with the same speaker.
             bridged = (
                 lead_start == prev_close > p_start
+                and self.text[prev_close : span.open].rstrip()[-1:] in {",", ":", ";", "—", "–"}
                 and self._tail_attribution(prev_close, span.open) is not None
             )
             if lead_text and lead_cue is None and not bridged:
@@ -547,7 +551,7 @@ def _trailing_speech_act(clause: Token, toks: list[Token]) -> int | None:
             continue
         start = tok.left_edge.i
         before = tok.doc[start - 1] if start > 0 else None
-        if before is not None and (before.is_punct or before.dep_ == "cc"):
+        if before is not None and (before.text in {",", ";", "—", "–"} or before.dep_ == "cc"):
             return start
     return None
 
@@ -647,6 +651,8 @@ def _separate_clause_start(outer: RawQuote, inner: RawQuote, text: str) -> int |
     cue = inner.cue.token
     if cue.dep_ not in {"advcl", "conj"} or not any(c.dep_ in {"nsubj", "nsubjpass"} for c in cue.children):
         return None
+    if cue.dep_ == "advcl" and not {c.lower_ for c in cue.children if c.dep_ in {"mark", "advmod"}} & CONTRAST_MARKS:
+        return None  # "… was right when he said …": the clause is part of what was said
     start_tok = cue.left_edge
     if not outer.start < start_tok.idx < outer.end:
         return None
