@@ -38,6 +38,18 @@ from kg.extract.attribution import (
 )
 from kg.extract.lexicon import COMMITMENT_CUES, ORG_NOUNS, REQUEST_CUES, ROLE_NOUNS
 from kg.extract.quotemarks import QuotedSpan, find_quoted_spans, paragraphs
+from kg.extract.rules import (
+    MAX_INTERRUPTING_CUE_TOKENS,
+    MAX_LEAD_SPEAKER_WORDS,
+    MAX_TAIL_CUE_DISTANCE,
+    MIN_ACCORDING_TO_CLAUSE,
+    MIN_REPORTED_CHARS,
+    MIN_REPORTED_TOKENS,
+    MIN_SEPARATE_CLAUSE_CHARS,
+    MIN_UNATTRIBUTED_QUOTE_WORDS,
+    PREVIOUS_PARAGRAPHS_SEARCHED,
+    SAME_AS_DIRECT_OVERLAP,
+)
 from kg.extract.syntax import (
     contains_mark,
     doc_text,
@@ -52,7 +64,6 @@ from kg.extract.syntax import (
 # Subordinators that set a second speaker's statement against the first ("He claimed A even as
 # the office estimated B"): such a clause is a statement of its own, not part of the first.
 CONTRAST_MARKS = frozenset({"while", "whereas", "although", "though", "as", "but", "yet"})
-MAX_TAIL_CUE_DISTANCE = 14  # tokens between a closing mark and the cue of its attribution
 SENTENCE_END = re.compile(r"[.!?][\"”’)]*\s+(?=[A-Z“\"‘(\[])")
 
 
@@ -203,7 +214,7 @@ class ArticleQuotes:
         for k in range(len(toks) - 1, -1, -1):
             after = [t for t in toks[k + 1 :] if not t.is_punct]
             # Only the speaker may follow the cue ("said Mr. Lee:"), never another clause.
-            if len(after) > 8 or has_verb(after):
+            if len(after) > MAX_LEAD_SPEAKER_WORDS or has_verb(after):
                 return None
             cue = cue_at(toks[k])
             if cue and is_factual(toks[k]):
@@ -232,7 +243,7 @@ class ArticleQuotes:
         words = self.text[span.inner_start : span.inner_end].split()
         if cue is not None:
             return len(words) >= 1
-        return len(words) >= 2
+        return len(words) >= MIN_UNATTRIBUTED_QUOTE_WORDS
 
     # ----------------------------------------------------------------- pass 2
     def reported_quotes(self, direct: list[RawQuote]) -> list[RawQuote]:
@@ -280,7 +291,7 @@ class ArticleQuotes:
             return self._clause_span(stray, cue)
         if token.dep_ in {"parataxis", "ccomp"} and token.head.i != token.i:
             head = token.head
-            if cue_at(head) is None and head.pos_ in {"VERB", "AUX"} and len(list(token.subtree)) <= 10:
+            if cue_at(head) is None and head.pos_ in {"VERB", "AUX"} and len(list(token.subtree)) <= MAX_INTERRUPTING_CUE_TOKENS:
                 return self._interrupted_clause(head, token)
         return self._quoted_object(cue)
 
@@ -342,7 +353,7 @@ class ArticleQuotes:
         phrase = sorted(t.i for t in token.subtree)
         before = [t for t in sent if t.i < phrase[0] and not t.is_space]
         after = [t for t in sent if t.i > phrase[-1] and not t.is_space]
-        toks = before if len([t for t in before if not t.is_punct]) >= 3 else after
+        toks = before if len([t for t in before if not t.is_punct]) >= MIN_ACCORDING_TO_CLAUSE else after
         # Only the clause the phrase is attached to: "X is growing — it had 100, according to Y".
         breaks = [k for k, t in enumerate(toks) if t.text in {"—", "–", ";", ":"} and 0 < k < len(toks) - 3]
         if toks is before and breaks:
@@ -351,7 +362,7 @@ class ArticleQuotes:
             toks = toks[:-1]
         while toks and toks[0].is_punct:
             toks = toks[1:]
-        if len(toks) < 3:
+        if len(toks) < MIN_REPORTED_TOKENS:
             return None
         start, end = toks[0].idx, toks[-1].idx + len(toks[-1].text)
         return trim_span(self.text, start, end)
@@ -380,10 +391,10 @@ class ArticleQuotes:
         return self._close_quote_fragment(*trim_span(self.text, start, end))
 
     def _acceptable_content(self, cue: Cue, start: int, end: int, direct: list[RawQuote]) -> bool:
-        if end - start < 8:
+        if end - start < MIN_REPORTED_CHARS:
             return False
         toks = self.tokens(start, end)
-        if len(toks) < 3:
+        if len(toks) < MIN_REPORTED_TOKENS:
             return False
         marks = contains_mark(self.text, start, end)
         if cue.needs_quote and not marks:
@@ -392,7 +403,7 @@ class ArticleQuotes:
             return False
         for quote in direct:
             overlap = min(end, quote.end) - max(start, quote.start)
-            if overlap > 0 and overlap >= 0.6 * (end - start):
+            if overlap > 0 and overlap >= SAME_AS_DIRECT_OVERLAP * (end - start):
                 return False  # the same statement, already taken as a direct quote
         return True
 
@@ -477,7 +488,7 @@ class ArticleQuotes:
 
     def previous_text_paragraph(self, index: int) -> int | None:
         """The paragraph before `index`, skipping photo captions and subheads (no final stop)."""
-        for k in range(index - 1, max(-1, index - 4), -1):
+        for k in range(index - 1, max(-1, index - 1 - PREVIOUS_PARAGRAPHS_SEARCHED), -1):
             p_start, p_end = self.paras[k]
             if self.text[p_start:p_end].rstrip()[-1:] in '.!?”"’)':
                 return k
@@ -667,7 +678,7 @@ def _separate_clause_start(outer: RawQuote, inner: RawQuote, text: str) -> int |
     cut = doc[k].idx
     while cut > outer.start and text[cut - 1] in " ,;—–-":
         cut -= 1
-    return cut if cut - outer.start >= 8 else None
+    return cut if cut - outer.start >= MIN_SEPARATE_CLAUSE_CHARS else None
 
 
 def _inherit_attribution(quotes: list[RawQuote], article: ArticleQuotes) -> None:

@@ -24,6 +24,14 @@ from kg.extract.lexicon import (
 )
 from kg.extract.quotemarks import find_quoted_spans, paragraphs
 from kg.extract.quotes import RawQuote
+from kg.extract.rules import (
+    MAX_SENTENCES_BACK,
+    ORGANISATION_ANAPHOR_WINDOW,
+    REPORTED_FACTOR,
+    ROLE_WEIGHT,
+    SENTENCE_DECAY,
+    SPEAKER_WEIGHT,
+)
 from kg.extract.syntax import doc_text, entities, np_bounds, strip_determiner
 from kg.model import Entity, EntityKind, Mention, Role
 from kg.resolve.gender import gender_of_first_name, gender_of_nouns
@@ -69,15 +77,6 @@ PERSONAL_TITLES = frozenset(
 )
 STOP_ROLE_WORDS = frozenset({"the", "a", "an", "of", "for", "at", "in", "and", "'s", "’s", ","})
 
-# Salience of a mention for pronoun resolution (after Lappin & Leass 1994): what the mention's
-# grammatical role adds to a base of 1, halved for every sentence between it and the pronoun.
-# A subject or a quoted speaker is what a following "he said" is usually about; a possessor
-# ("Trump's campaign") much less so.
-ROLE_WEIGHT = {"nsubj": 0.8, "nsubjpass": 0.8, "dobj": 0.5, "attr": 0.5, "dative": 0.4, "poss": -0.5}
-SPEAKER_WEIGHT = 1.0  # a mention that is the speaker of a quotation
-REPORTED_FACTOR = 0.5  # a mention inside reported speech is part of what was said
-SENTENCE_DECAY = 0.5
-MAX_SENTENCES_BACK = 8
 
 
 @dataclass(frozen=True)
@@ -300,7 +299,7 @@ class ArticleResolver:
 
     def _last_named_org(self, position: int) -> str | None:
         window = [
-            e for e in entities(self.doc) if e.label_ in ORG_LABELS and position - 2000 < e.start_char < position
+            e for e in entities(self.doc) if e.label_ in ORG_LABELS and position - ORGANISATION_ANAPHOR_WINDOW < e.start_char < position
         ]
         if not window:
             return None
