@@ -13,7 +13,7 @@ from kg.extract.quotemarks import with_plain_marks
 from kg.extract.quotes import RawQuote, find_quotes
 from kg.model import Analysis, Article, Mention, Quotation
 from kg.resolve.aliases import merge_aliases
-from kg.resolve.speakers import ArticleResolver
+from kg.resolve.speakers import ArticleResolver, ResolvedQuote
 from kg.resolve.timex import normalise_time
 
 
@@ -43,10 +43,7 @@ def analysis_from_doc(article: Article, doc: Doc) -> Analysis:
     raw_quotes = find_quotes(doc)
     resolver = ArticleResolver(doc)
     resolved = resolver.resolve_quotes(raw_quotes)
-    quotations = [
-        _quotation(article.text, raw, speaker, addressee, about)
-        for raw, (speaker, addressee, about) in zip(raw_quotes, resolved, strict=True)
-    ]
+    quotations = [_quotation(article.text, raw, res) for raw, res in zip(raw_quotes, resolved, strict=True)]
     analysis = Analysis(article=article, quotations=quotations, entities=resolver.entities)
     _knowledge(analysis, doc, resolver)
     return analysis
@@ -63,7 +60,8 @@ def _knowledge(analysis: Analysis, doc: Doc, resolver: ArticleResolver) -> None:
     merge_aliases(analysis, doc)
 
 
-def _quotation(text: str, raw: RawQuote, speaker: str | None, addressee: str | None, about: list[str]) -> Quotation:
+def _quotation(text: str, raw: RawQuote, resolved: ResolvedQuote) -> Quotation:
+    speaker, addressee, about = resolved.speaker, resolved.addressee, resolved.about
     mention = None
     if raw.speaker is not None:
         mention = Mention(raw.speaker.text, raw.speaker.start_char, raw.speaker.end_char)
@@ -83,4 +81,7 @@ def _quotation(text: str, raw: RawQuote, speaker: str | None, addressee: str | N
         about=[k for k in about if k != speaker],
         sentence_start=raw.sentence[0],
         sentence_end=raw.sentence[1],
+        rule=raw.rule or None,
+        speaker_rule=raw.speaker_rule if speaker is not None else None,
+        resolution_rule=resolved.resolution_rule if speaker is not None else None,
     )

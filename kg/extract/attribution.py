@@ -145,54 +145,62 @@ def _across_punctuation(child: Token, cue: Token) -> bool:
 def speaker_head(cue: Cue) -> Token | None:
     """The head token of the speaker phrase, following the parse.  A written medium standing in
     for its author ("the statement said", "according to a report by X") gives way to the author."""
-    head = _speaker_or_medium(cue)
-    return medium_owner(head) if head is not None else None
+    return speaker_head_with_rule(cue)[0]
 
 
-def _speaker_or_medium(cue: Cue) -> Token | None:
+def speaker_head_with_rule(cue: Cue) -> tuple[Token | None, str | None]:
+    """speaker_head and the name of the speaker rule that found it (kg.extract.rules)."""
+    head, rule = _speaker_or_medium(cue)
+    if head is None:
+        return None, None
+    owner = medium_owner(head)
+    return owner, ("medium-author" if owner.i != head.i else rule)
+
+
+def _speaker_or_medium(cue: Cue) -> tuple[Token | None, str | None]:
     token = cue.token
     if cue.lemma == "according to":
         for to in token.children:
             if to.lower_ == "to":
                 objects = [c for c in to.children if c.dep_ == "pobj"]
                 if objects:
-                    return objects[0]
-        return None
+                    return objects[0], "according-to-object"
+        return None, None
     if cue.lemma == "read":
         medium = next((c for c in token.children if c.lemma_.lower() in READ_MEDIA), None)
         if medium is not None:
-            return medium
+            return medium, "medium-author"
     if any(c.dep_ == "auxpass" for c in token.children):
         # Passive ("has been described as … by the department"): the agent speaks, if named.
         agent = passive_agent(token)
         if agent is None:
-            return None
+            return None, None
         objects = [c for c in agent.children if c.dep_ == "pobj"]
-        return objects[0] if objects else None
+        return (objects[0], "passive-agent") if objects else (None, None)
     subjects = [c for c in token.children if c.dep_ in SUBJECT_DEPS and c.dep_ != "csubj"]
     if subjects:
-        subject = subjects[0]
+        subject, rule = subjects[0], "subject"
         after = [c for c in subjects if c.i > token.i]
         if len(subjects) > 1 and after and token.i > 0 and token.doc[token.i - 1].is_punct:
             # ", say economists," — an inverted parenthetical: the subject after the cue speaks,
             # the one before belongs to the interrupted clause.
-            subject = after[0]
+            subject, rule = after[0], "inverted-subject"
         if subject.lower_ in RELATIVE_PRONOUNS and token.dep_ == "relcl":
-            return token.head
-        return subject
+            return token.head, "relative-antecedent"
+        return subject, rule
     # "…, saying …" / "… and added …": the subject belongs to the governing verb.
     if (
         token.dep_ == "acl"
         and token.head.pos_ in {"NOUN", "PROPN"}
         and token.head.lemma_.lower() not in READ_MEDIA
     ):
-        return token.head  # "The leader of Ennahda …, saying …"
+        return token.head, "participle-head"  # "The leader of Ennahda …, saying …"
     if token.dep_ in {"conj", "advcl", "xcomp"} and token.head.i != token.i:
         head = token.head
         subjects = [c for c in head.children if c.dep_ in SUBJECT_DEPS]
         if subjects:
-            return subjects[0]
-    return None
+            return subjects[0], "governing-subject"
+    return None, None
 
 
 def is_medium(token: Token) -> bool:
@@ -308,7 +316,7 @@ def cue_channel(cue: Cue) -> str | None:
             tokens.append(child)
     if cue.lemma == "tweet":
         return "tweet"
-    medium = _speaker_or_medium(cue)
+    medium, _ = _speaker_or_medium(cue)
     if medium is not None and is_medium(medium):
         tokens.insert(0, medium)
     return channel_of(tokens)

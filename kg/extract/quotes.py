@@ -34,6 +34,7 @@ from kg.extract.attribution import (
     is_factual,
     passive_agent,
     speaker_head,
+    speaker_head_with_rule,
     speaker_phrase,
 )
 from kg.extract.lexicon import COMMITMENT_CUES, ORG_NOUNS, REQUEST_CUES, ROLE_NOUNS
@@ -80,6 +81,8 @@ class RawQuote:
     time_text: str | None = None
     sentence: tuple[int, int] = (0, 0)
     inherit: bool = False  # attribution to be taken from a neighbouring quote
+    rule: str = ""  # the quotation rule that found it (kg.extract.rules)
+    speaker_rule: str | None = None  # the speaker rule that found `speaker`
 
 
 class ArticleQuotes:
@@ -188,6 +191,7 @@ class ArticleQuotes:
             cue = tail_cue or lead_cue
             region = (span.close, tail_end) if tail_cue else (lead_start, span.open)
             quote = RawQuote(span.inner_start, span.inner_end, "direct", span.paragraph, cue=cue)
+            quote.rule = "direct-tail" if tail_cue else "direct-lead"
             quote.sentence = (lead_start if lead_cue else span.open, tail_end)
             if cue is None:
                 quote.inherit = True
@@ -256,44 +260,46 @@ class ArticleQuotes:
             cue = cue_at(tok)
             if cue is None or not is_factual(tok):
                 continue
-            content = self._reported_content(cue)
-            if content is None:
+            found_content = self._reported_content(cue)
+            if found_content is None:
                 continue
-            start, end = content
+            (start, end), rule = found_content
             if not self._acceptable_content(cue, start, end, direct):
                 continue
-            head = speaker_head(cue)
+            head, head_rule = speaker_head_with_rule(cue)
             if head is None or (start <= head.idx < end and not _within(head, tok)):
                 continue  # a speaker inside the reported clause is part of what was said
             kind = "mixed" if contains_mark(self.text, start, end) else "indirect"
-            quote = RawQuote(start, end, kind, self.paragraph_of(start), cue=cue)
+            quote = RawQuote(start, end, kind, self.paragraph_of(start), cue=cue, rule=rule)
             sent_start, sent_end = self.sentence_bounds(tok)
             quote.sentence = (min(sent_start, start), max(sent_end, end))
-            self._attribute(quote, cue, (sent_start, sent_end), (start, end), head=head)
+            self._attribute(quote, cue, (sent_start, sent_end), (start, end), head=(head, head_rule))
             self.used_cues.add(tok.i)
             found.append(quote)
         return found
 
-    def _reported_content(self, cue: Cue) -> tuple[int, int] | None:
+    def _reported_content(self, cue: Cue) -> tuple[tuple[int, int], str] | None:
+        """The span the cue reports and the name of the quotation rule that found it."""
         token = cue.token
         if cue.lemma == "according to":
-            return self._according_to_content(token)
+            return _named(self._according_to_content(token), "reported-according-to")
         infinitive = infinitive_of(token) if cue.lemma in COMMITMENT_CUES | REQUEST_CUES else None
         if infinitive is not None and _can_commit(speaker_head(cue), cue):
             # "vowed to lift the rules", "urged Republicans to join …": the infinitive clause.
             first, last = infinitive.left_edge, infinitive.right_edge
-            return self._close_quote_fragment(*trim_span(self.text, first.idx, last.idx + len(last.text)))
+            span = self._close_quote_fragment(*trim_span(self.text, first.idx, last.idx + len(last.text)))
+            return span, "reported-infinitive"
         clause = _reported_clause(token)
         if clause is not None and not (cue.needs_quote and not self._subtree_has_mark(clause)):
-            return self._clause_span(clause, cue)
+            return self._clause_span(clause, cue), "reported-clause"
         stray = _stray_that_clause(token)
         if stray is not None and not (cue.needs_quote and not self._subtree_has_mark(stray)):
-            return self._clause_span(stray, cue)
+            return self._clause_span(stray, cue), "reported-stray-that"
         if token.dep_ in {"parataxis", "ccomp"} and token.head.i != token.i:
             head = token.head
             if cue_at(head) is None and head.pos_ in {"VERB", "AUX"} and len(list(token.subtree)) <= MAX_INTERRUPTING_CUE_TOKENS:
-                return self._interrupted_clause(head, token)
-        return self._quoted_object(cue)
+                return _named(self._interrupted_clause(head, token), "reported-interrupted")
+        return _named(self._quoted_object(cue), "reported-quoted-object")
 
     def _subtree_has_mark(self, tok: Token) -> bool:
         start, end = tok.left_edge.idx, tok.right_edge.idx + len(tok.right_edge.text)
@@ -414,17 +420,20 @@ class ArticleQuotes:
         cue: Cue,
         region: tuple[int, int],
         content: tuple[int, int],
-        head: Token | None = None,
+        head: tuple[Token | None, str | None] | None = None,
     ) -> None:
         if head is None:  # a head passed in was already checked by the caller
-            head = speaker_head(cue)
+            found, rule = speaker_head_with_rule(cue)
             r_start, r_end = region
-            if head is not None and (not r_start <= head.idx < r_end or content[0] <= head.idx < content[1]):
-                head = None
-        if head is None:
-            head = self._adjacent_speaker(cue, region, content)
-        if head is not None:
-            quote.speaker = speaker_phrase(head)
+            if found is not None and (not r_start <= found.idx < r_end or content[0] <= found.idx < content[1]):
+                found = None
+        else:
+            found, rule = head
+        if found is None:
+            found, rule = self._adjacent_speaker(cue, region, content), "adjacent-noun"
+        if found is not None:
+            quote.speaker = speaker_phrase(found)
+            quote.speaker_rule = rule
         content_tokens = {t.i for t in self.tokens(*content)}
         addressee = addressee_head(cue, content_tokens)
         if addressee is not None and not (content[0] <= addressee.idx < content[1]):
@@ -469,7 +478,7 @@ class ArticleQuotes:
         return [q for q in quotes if q.speaker is not None]
 
     # ----------------------------------------------------------------- pass 3 helpers
-    def dangling_cue(self, quote: RawQuote) -> tuple[Span, Cue] | None:
+    def dangling_cue(self, quote: RawQuote) -> tuple[Span, Cue, str | None] | None:
         """`X summed up the danger with a metaphor. “…”`: a cue earlier in the paragraph that
         reports nothing of its own introduces the quote that follows it."""
         p_start, _ = self.paras[quote.paragraph]
@@ -479,11 +488,11 @@ class ArticleQuotes:
             cue = cue_at(tok)
             if cue is None or cue.needs_quote or not is_factual(tok):
                 continue
-            head = speaker_head(cue)
+            head, rule = speaker_head_with_rule(cue)
             if head is None or head.pos_ == "PRON" and head.lower_ in {"it", "this", "that"}:
                 return None
             self.used_cues.add(tok.i)
-            return speaker_phrase(head), cue
+            return speaker_phrase(head), cue, rule
         return None
 
     def previous_text_paragraph(self, index: int) -> int | None:
@@ -508,6 +517,10 @@ class ArticleQuotes:
             ):
                 found = ent
         return found
+
+
+def _named(span: tuple[int, int] | None, rule: str) -> tuple[tuple[int, int], str] | None:
+    return None if span is None else (span, rule)
 
 
 def _modifies(token: Token, verb: Token) -> bool:
@@ -693,11 +706,14 @@ def _inherit_attribution(quotes: list[RawQuote], article: ArticleQuotes) -> None
         after = [q for q in same_para if q.start > quote.start]
         dangling = article.dangling_cue(quote)
         if dangling is not None:
-            quote.speaker, quote.cue = dangling
+            quote.speaker, quote.cue, quote.speaker_rule = dangling
+            quote.rule = "direct-dangling-cue"
             quote.inherit = False
             continue
         source = before[-1] if before else (after[0] if after else None)
+        quote.rule = "direct-continuation"
         if source is None:
+            quote.rule = "direct-next-paragraph"
             previous_para = article.previous_text_paragraph(quote.paragraph)
             previous = [q for q in quotes[:n] if q.paragraph == previous_para and q.speaker is not None]
             source = previous[-1] if previous else None
@@ -706,11 +722,13 @@ def _inherit_attribution(quotes: list[RawQuote], article: ArticleQuotes) -> None
                 person = article.quoted_person_in(previous_para, earlier)
                 if person is not None:
                     quote.speaker = person
+                    quote.rule, quote.speaker_rule = "direct-quoted-person", "previous-paragraph-person"
                     quote.inherit = False
                     continue
         if source is None:
             continue
         quote.speaker = source.speaker
+        quote.speaker_rule = "inherited"
         quote.cue = source.cue
         quote.addressee = source.addressee
         quote.channel = quote.channel or source.channel

@@ -80,6 +80,16 @@ STOP_ROLE_WORDS = frozenset({"the", "a", "an", "of", "for", "at", "in", "and", "
 
 
 @dataclass(frozen=True)
+class ResolvedQuote:
+    """The entities a quote's mentions resolved to."""
+
+    speaker: str | None
+    addressee: str | None
+    about: list[str]
+    resolution_rule: str | None  # how the speaker mention became `speaker` (kg.extract.rules)
+
+
+@dataclass(frozen=True)
 class Salient:
     """A mention of an entity that a later pronoun may refer to."""
 
@@ -181,23 +191,28 @@ class ArticleResolver:
         return role_of_name(ent)
 
     # ------------------------------------------------------------ resolution
-    def resolve_quotes(self, quotes: list[RawQuote]) -> list[tuple[str | None, str | None, list[str]]]:
-        """(speaker key, addressee key, about keys) per quote, in order."""
+    def resolve_quotes(self, quotes: list[RawQuote]) -> list[ResolvedQuote]:
+        """Speaker, addressee and topics of each quote, in order."""
         out = []
         self.reported = [(q.start, q.end) for q in quotes if q.type != "direct"]
         for quote in quotes:
-            speaker = self.resolve_phrase(quote.speaker) if quote.speaker is not None else None
+            speaker, rule = self.resolve_with_rule(quote.speaker) if quote.speaker is not None else (None, None)
             if speaker is not None and quote.speaker is not None:
                 self._remember(quote.speaker.start_char, speaker, quote.speaker.root.dep_, SPEAKER_WEIGHT)
             addressee = self.resolve_phrase(quote.addressee) if quote.addressee is not None else None
             about = self._about(quote.start, quote.end)
-            out.append((speaker, addressee, about))
+            out.append(ResolvedQuote(speaker, addressee, about, rule))
         return out
 
     def resolve_phrase(self, phrase: Span) -> str | None:
+        return self.resolve_with_rule(phrase)[0]
+
+    def resolve_with_rule(self, phrase: Span) -> tuple[str | None, str | None]:
+        """The entity key a mention refers to, and the name of the resolution rule that chose it
+        (kg.extract.rules.RESOLUTION_RULES)."""
         span = strip_determiner(phrase)
         if len(span) == 0:
-            return None
+            return None, None
         root = span.root
         start, end = span.start_char, span.end_char
         person = self._person_named_by(span)
@@ -206,7 +221,7 @@ class ArticleResolver:
                 person.text, person.start_char
             )
             if cluster is not None:
-                return self._person_entity(cluster, person.start_char, person.end_char)
+                return self._person_entity(cluster, person.start_char, person.end_char), "person-name"
         # Beyond the person search, only the core phrase counts (not its apposition).
         core_start, core_end = np_bounds(root)
         span = strip_determiner(self.doc[max(core_start, span.start) : min(core_end, span.end)])
@@ -216,13 +231,14 @@ class ArticleResolver:
             root.pos_ == "PRON"
             or lower in MALE_PRONOUNS | FEMALE_PRONOUNS | PLURAL_PRONOUNS | NEUTER_PRONOUNS
         ):
-            return self._pronoun(root, start)
+            key = self._pronoun(root, start)
+            return key, "pronoun" if key is not None else None
         if root.pos_ == "PROPN" or root.text.istitle():
             # A surname the tagger or NER read as something else ("Mills" as a plural noun or an
             # ORG) is still the person the article named in full.
             known = self.persons.resolve(span.text, start, create=False)
             if known is not None and len(known.words()) > len(span.text.split()):
-                return self._person_entity(known, start, end)
+                return self._person_entity(known, start, end), "known-surname"
         org = next((e for e in entities(self.doc) if e.label_ in ORG_LABELS and e.start <= root.i < e.end), None)
         if org is not None:
             first = org.start
@@ -240,9 +256,10 @@ class ArticleResolver:
             while first < org.start and not self.doc[first].text[:1].isupper():
                 first += 1
             name_span = self.doc[first : org.end]
-            return self._entity(
+            key = self._entity(
                 "Organization", without_article(name_span.text), name_span.start_char, name_span.end_char
             )
+            return key, "organisation-name"
         plural = root.tag_ in {"NNS", "NNPS"}
         lemma = root.lemma_.lower()
         if not plural and len(span) == 1 and lemma in COMPANY_ANAPHORS and phrase.start < span.start:
@@ -250,19 +267,19 @@ class ArticleResolver:
             named = self._last_named_org(start)
             if named is not None:
                 self.entities[named].mentions.append(Mention(span.text, start, end, "role", "Organization"))
-                return named
+                return named, "company-anaphor"
         if lemma in ORG_NOUNS and not plural:
-            return self._entity("Organization", span.text, start, end, "role")
+            return self._entity("Organization", span.text, start, end, "role"), "organisation-noun"
         if lemma in ROLE_NOUNS and not plural:
             person_key = self._person_with_role(span)
             if person_key is not None:
                 self.entities[person_key].mentions.append(Mention(span.text, start, end, "role", "Person"))
-                return person_key
-            return self._entity("Group", span.text, start, end, "group")
+                return person_key, "role-description"
+            return self._entity("Group", span.text, start, end, "group"), "group"
         if root.pos_ == "PROPN" and not plural:
             cluster = self.persons.resolve(span.text, start, create=False)
             if cluster is not None:
-                return self._person_entity(cluster, start, end)
+                return self._person_entity(cluster, start, end), "known-surname"
             place = next(
                 (e for e in entities(self.doc) if e.label_ in PLACE_LABELS and e.start <= root.i < e.end), None
             )
@@ -271,10 +288,10 @@ class ArticleResolver:
                 # first name before the surname says who it is.
                 cluster = self.persons.resolve(span.text, start)
                 if cluster is not None:
-                    return self._person_entity(cluster, start, end)
+                    return self._person_entity(cluster, start, end), "untagged-person-name"
             kind: EntityKind = "Place" if place is not None else "Organization"
-            return self._entity(kind, span.text, start, end)
-        return self._entity("Group", span.text, start, end, "group")
+            return self._entity(kind, span.text, start, end), "proper-noun"
+        return self._entity("Group", span.text, start, end, "group"), "group"
 
     def _person_named_by(self, span: Span) -> Span | None:
         """The PERSON entity that is the phrase itself or stands in apposition to it ("the
