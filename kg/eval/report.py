@@ -92,7 +92,9 @@ def to_dict(result: EvalResult, *, show_misses: bool = True) -> dict[str, Any]:
             kind: {"matched": t.matched, "right": t.right, "accuracy": t.accuracy}
             for kind, t in result.by_mention.items()
         }
-    out["unscored_gold"] = sum(1 for d in result.docs for q in d.doc.quotes if not q.scored)
+    unscored = sum(1 for d in result.docs for q in d.doc.quotes if not q.scored)
+    if unscored or result.has_speech_slice:
+        out["unscored_gold"] = unscored
     out["articles"] = articles
     return out
 

@@ -505,7 +505,9 @@ class ArticleQuotes:
 
     def quoted_person_in(self, index: int, speakers: list[Span]) -> Span | None:
         """The last person named in paragraph `index` (outside quotes) who has been quoted before."""
-        surnames = {s.text.split()[-1].lower() for s in speakers if s.text.split()}
+        # A speaker phrase may carry an apposition ("Tom Baker, a farmer"): its surname is the last
+        # word of the name at its head, not of the whole phrase.
+        surnames = {s.root.text.lower() for s in speakers if len(s)}
         p_start, p_end = self.paras[index]
         found = None
         for ent in entities(self.doc):

@@ -15,7 +15,7 @@ from rdflib.namespace import RDF, XSD
 
 from kg.graph import iris
 from kg.graph.literals import date_published_literal, start_literal, time_value_literal
-from kg.graph.vocab import OA, PROV, QG, SCHEMA, SEM, bind_prefixes
+from kg.graph.vocab import OA, PROV, QG, QGRULE, SCHEMA, SEM, bind_prefixes
 from kg.model import Analysis, Entity, EntityKind, Event, Quotation, QuoteType
 from kg.resolve.names import normalise_name
 
@@ -198,6 +198,9 @@ class _ArticleGraph:
         for key in sorted(set(q.events) & self.event_keys):
             g.add((node, QG.aboutEvent, iris.event_iri(self.key, key)))
         self._selector(node, q.start, q.end)
+        for prop, rule in ((QG.extractedBy, q.rule), (QG.speakerRule, q.speaker_rule), (QG.resolvedBy, q.resolution_rule)):
+            if rule:
+                g.add((node, prop, QGRULE[rule]))
 
         act = iris.act_iri(node)
         g.add((node, PROV.wasGeneratedBy, act))

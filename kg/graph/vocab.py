@@ -15,6 +15,7 @@ PROV = Namespace("http://www.w3.org/ns/prov#")
 OA = Namespace("http://www.w3.org/ns/oa#")
 SEM = Namespace("http://semanticweb.cs.vu.nl/2009/11/sem/")
 QGID = Namespace("https://w3id.org/quotegraph/id/")
+QGRULE = Namespace("https://w3id.org/quotegraph/rule/")  # the rules of kg.extract.rules
 
 QG_NS = "https://w3id.org/quotegraph/ontology#"
 
@@ -70,6 +71,12 @@ QG_TERMS: tuple[str, ...] = (
     "statementCount",
     "speakerCount",
     "speakerNames",
+    # attribution rules (kg.extract.rules): which named rule produced a quotation
+    "AttributionRule",
+    "ruleStage",
+    "extractedBy",
+    "speakerRule",
+    "resolvedBy",
 )
 
 QG = ClosedNamespace(QG_NS, list(QG_TERMS))
@@ -82,6 +89,7 @@ PREFIXES: dict[str, str] = {
     "sem": str(SEM),
     "qg": QG_NS,
     "qgid": str(QGID),
+    "qgrule": str(QGRULE),
     "xsd": str(XSD),
     "rdf": str(RDF),
     "rdfs": str(RDFS),

@@ -221,7 +221,10 @@ class ArticleResolver:
                 person.text, person.start_char
             )
             if cluster is not None:
-                return self._person_entity(cluster, person.start_char, person.end_char), "person-name"
+                # The mention names part of a name the article gives in full ("Gonzalez"), or the name.
+                partial = len(clean_surface(person.text).split()) < len(cluster.name.split())
+                rule = "known-surname" if partial else "person-name"
+                return self._person_entity(cluster, person.start_char, person.end_char), rule
         # Beyond the person search, only the core phrase counts (not its apposition).
         core_start, core_end = np_bounds(root)
         span = strip_determiner(self.doc[max(core_start, span.start) : min(core_end, span.end)])
