@@ -8,13 +8,11 @@ serves works on a copy.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import shutil
 import socket
 import subprocess
 import sys
-import time
 import xml.etree.ElementTree as ET
 from collections import Counter
 from collections.abc import Iterator
@@ -25,6 +23,7 @@ import networkx as nx
 import pyoxigraph as ox
 import pytest
 from graph_fixtures import ROCK, Art, Ent, Quote, build, synthetic_article
+from servers import free_port, oxigraph_server, stop, wait_ready
 from typer.testing import CliRunner
 
 from kg.cli import app
@@ -35,7 +34,7 @@ from kg.export.jsonld import context_document
 from kg.graph.iris import SUMMARY_GRAPH
 from kg.push import PushError, PushTarget, Retry, push
 from kg.query.named import QUERIES_DIR, bind_params, list_named, load_named, parse_header
-from kg.serve import ServeConfig, ServeError, find_oxigraph, server_command
+from kg.serve import ServeConfig, ServeError, server_command
 from kg.serve.run import _is_loopback, check_config
 from kg.store import QuoteStore
 from kg.store.summary import refresh_summary
@@ -44,57 +43,11 @@ ROOT = Path(__file__).resolve().parent.parent
 GRAPHML_XSD = ROOT / "tests" / "data" / "graphml-xsd" / "graphml.xsd"
 GML = "{http://graphml.graphdrawing.org/xmlns}"
 JSON_RESULTS = "application/sparql-results+json"
-READY_SECONDS = 20.0
 
 runner = CliRunner()
 
 
 # ------------------------------------------------------------------------------ helpers
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_ready(base: str, proc: subprocess.Popen[bytes]) -> None:
-    """Bounded wait until the SPARQL endpoint answers ASK {}; fails if the process died."""
-    deadline = time.monotonic() + READY_SECONDS
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            out = proc.stdout.read().decode() if proc.stdout else ""
-            pytest.fail(f"server exited with {proc.returncode}: {out[-2000:]}")
-        with contextlib.suppress(httpx.HTTPError):
-            if httpx.get(f"{base}/query", params={"query": "ASK {}"}, timeout=1.0).status_code == 200:
-                return
-        time.sleep(0.1)
-    pytest.fail(f"server at {base} not ready within {READY_SECONDS} s")
-
-
-def stop(proc: subprocess.Popen[bytes]) -> int:
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-    return proc.returncode
-
-
-@contextlib.contextmanager
-def oxigraph_server(location: Path, *, read_only: bool = False, union: bool = False) -> Iterator[str]:
-    port = free_port()
-    argv = [find_oxigraph(), "serve-read-only" if read_only else "serve", "--location", str(location)]
-    argv += ["--bind", f"127.0.0.1:{port}"] + (["--union-default-graph"] if union else [])
-    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_ready(base, proc)
-        yield base
-    finally:
-        stop(proc)
 
 
 def select(base: str, sparql: str) -> list[dict[str, str]]:
