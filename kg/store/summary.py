@@ -40,6 +40,7 @@ from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy
 import pyoxigraph as ox
@@ -48,6 +49,9 @@ from kg.errors import QueryError
 from kg.graph.vocab import PREFIXES, QGID
 from kg.store.oxstore import SUMMARY_GRAPH_IRI, QuoteStore
 from kg.store.sorting import sort_workspace, sorted_distinct_lines
+
+if TYPE_CHECKING:
+    from kg.query.remote import Endpoint
 
 _QG, _RDF_TYPE = PREFIXES["qg"], PREFIXES["rdf"] + "type"
 _GRAPH = ox.NamedNode(SUMMARY_GRAPH_IRI)
@@ -119,9 +123,12 @@ WHERE {
       }
     } GROUP BY ?e
   }
-  # The statements whose span overlaps the sentence the event was read from.  Last: as the first
-  # pattern this OPTIONAL would leave ?e possibly unbound, and Oxigraph then joins the counts
-  # without a key — every event against every event (6 minutes on 3 M quads).
+  # The statements whose span overlaps the sentence the event was read from, counted per event
+  # that has any (the others get 0 from the COALESCE above).  Last: as the first pattern this
+  # OPTIONAL would leave ?e possibly unbound, and Oxigraph then joins the counts without a key —
+  # every event against every event (6 minutes on 3 M quads).  The overlap is a FILTER of an
+  # inner join, not the condition of an OPTIONAL: Virtuoso 7 evaluates a FILTER inside OPTIONAL
+  # that reads outer variables as if they were unbound (no statement would ever count).
   OPTIONAL {
     SELECT ?e (COUNT(DISTINCT ?within) AS ?within_count) WHERE {
       { SELECT ?e ?g ?a ?es ?ee WHERE {
@@ -130,15 +137,13 @@ WHERE {
           { SELECT ?selector ?g ?es WHERE { GRAPH ?g { ?selector oa:start ?es } } }
           { SELECT ?selector ?g ?ee WHERE { GRAPH ?g { ?selector oa:end ?ee } } }
       } }
-      OPTIONAL {
-        { SELECT ?within ?g ?a ?qs ?qe WHERE {
-            { SELECT ?within ?g ?a WHERE { GRAPH ?g { ?within schema:isPartOf ?a } } }
-            { SELECT ?within ?g ?selector WHERE { GRAPH ?g { ?within oa:hasSelector ?selector } } }
-            { SELECT ?selector ?g ?qs WHERE { GRAPH ?g { ?selector oa:start ?qs } } }
-            { SELECT ?selector ?g ?qe WHERE { GRAPH ?g { ?selector oa:end ?qe } } }
-        } }
-        FILTER(?qs < ?ee && ?es < ?qe)  # character spans overlap
-      }
+      { SELECT ?within ?g ?a ?qs ?qe WHERE {
+          { SELECT ?within ?g ?a WHERE { GRAPH ?g { ?within schema:isPartOf ?a } } }
+          { SELECT ?within ?g ?selector WHERE { GRAPH ?g { ?within oa:hasSelector ?selector } } }
+          { SELECT ?selector ?g ?qs WHERE { GRAPH ?g { ?selector oa:start ?qs } } }
+          { SELECT ?selector ?g ?qe WHERE { GRAPH ?g { ?selector oa:end ?qe } } }
+      } }
+      FILTER(?qs < ?ee && ?es < ?qe)  # character spans overlap
     } GROUP BY ?e
   }
 }"""
@@ -425,6 +430,53 @@ def refresh_summary(store: QuoteStore, batch: int = 50_000, *, identity: bool = 
     store.write_derived([f"{_GRAPH} <{_RDF_TYPE}> {_qg('StoreSummary')} .".encode(),
                          f"{_GRAPH} {_qg('summaryFormat')} {_integer(SUMMARY_FORMAT)} .".encode()], [])
     return SummaryReport(speakers[0], pairs[0], events[0], names[0], addressees[0], changed)
+
+
+def summarise_endpoint(endpoint: Endpoint, batch: int = 250) -> SummaryReport:
+    """`kg summarise --endpoint URL`: the corpus entities and the summary graph of what a SPARQL
+    server holds (articles pushed there from one store or several), computed with the same
+    queries as the local refresh — run on the server — and written there with SPARQL 1.1 Update:
+    the summary graph is dropped first (its marker with it, so the saved queries read it as out of
+    date until the end), the identity graph and then the summary replaced in batches of INSERT
+    DATA, the marker last."""
+    from kg.identity.corpus import IDENTITY_GRAPH_IRI, compute_identities, identity_lines
+
+    source: Any = endpoint  # answers query() with the rows QuoteStore.query gives
+    endpoint.update(f"DROP SILENT GRAPH <{SUMMARY_GRAPH_IRI}>")
+    identity, rules = compute_identities(source)
+    _replace_remote(endpoint, IDENTITY_GRAPH_IRI, identity_lines(identity, rules), batch)
+    speakers, pairs, events, names, addressees = [0], [0], [0], [0], [0]
+    with sort_workspace() as tmp:
+        changed = _replace_remote(endpoint, SUMMARY_GRAPH_IRI, itertools.chain(
+            _lines("SpeakerTally", _speaker_tallies(source), speakers),
+            _lines("CoQuotation", _co_quotations(source, tmp), pairs),
+            _lines("EventTally", _event_tallies(source, tmp), events),
+            _lines("AddresseeTally", _addressee_tallies(source), addressees),
+            _name_key_lines(source, names)), batch, drop=False)
+    endpoint.update(f"INSERT DATA {{ GRAPH <{SUMMARY_GRAPH_IRI}> {{\n{_GRAPH} <{_RDF_TYPE}> {_qg('StoreSummary')} .\n"
+                    f"{_GRAPH} {_qg('summaryFormat')} {_integer(SUMMARY_FORMAT)} .\n}} }}")
+    return SummaryReport(speakers[0], pairs[0], events[0], names[0], addressees[0], changed)
+
+
+def _replace_remote(endpoint: Endpoint, graph: str, lines: Iterable[str], batch: int, *, drop: bool = True) -> int:
+    """GRAPH on the server holds exactly LINES (N-Triples made by pyoxigraph) afterwards."""
+    if drop:
+        endpoint.update(f"DROP SILENT GRAPH <{graph}>")
+    written = 0
+    chunk: list[str] = []
+
+    def send() -> None:
+        endpoint.update(f"INSERT DATA {{ GRAPH <{graph}> {{\n{''.join(chunk)}}} }}")
+        chunk.clear()
+
+    for line in lines:
+        chunk.append(line)
+        written += 1
+        if len(chunk) >= batch:
+            send()
+    if chunk:
+        send()
+    return written
 
 
 def has_summary(store: QuoteStore) -> bool:
