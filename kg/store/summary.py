@@ -89,7 +89,7 @@ SELECT DISTINCT ?a ?s ?speaker WHERE {
   { SELECT ?m ?s WHERE { GRAPH <https://w3id.org/quotegraph/id/graph/identity> { ?m qg:canonicalEntity ?s } } }
   { SELECT ?s ?speaker WHERE { GRAPH <https://w3id.org/quotegraph/id/graph/identity> { ?s schema:name ?speaker } } }
 }"""
-_ARTICLE_IDS = "SELECT ?a ?id WHERE { ?a schema:identifier ?id }"
+_ARTICLE_IDS = "SELECT ?a ?id WHERE { GRAPH ?g { ?a schema:identifier ?id } }"  # GRAPH: a server may not serve the union as default
 
 # Every reported event with the statements that relate to it (queries/statements-per-event.rq reads
 # the result; tests/data/reference-queries/statements-per-event.rq is the plain form): one row per
