@@ -42,6 +42,7 @@ from kg.identity.table import AliasRow
 from kg.resolve.names import normalise_name, strip_titles
 
 _FUNCTION_WORDS = frozenset({"the", "of", "for", "and", "&", "'s"})
+_ACRONYM = re.compile(r"^[A-Z][A-Z&.\-]{1,11}$")
 
 
 @dataclass(frozen=True)
@@ -143,7 +144,14 @@ def resolve_identities(records: dict[str, EntityRecord], table: Sequence[AliasRo
 
 
 def _rank(records: dict[str, EntityRecord], people: dict[str, PersonName], iri: str) -> tuple:
-    spec = people[iri].specificity if iri in people else (0, 0, 0, 0)
+    """Which node of an identity is its canonical one (the highest): the most specific person
+    name; for organisations a spelled-out name before an acronym ("World Health Organization",
+    not "WHO"); then the most articles and alternate names; the IRI breaks ties."""
+    if iri in people:
+        spec = people[iri].specificity
+    else:
+        name = records[iri].name
+        spec = (int(not _ACRONYM.match(name)), 0, 0, 0)
     return (spec, len(records[iri].articles), len(records[iri].alternates), iri)
 
 
