@@ -133,3 +133,16 @@ def refresh_identity(store: QuoteStore, table: Sequence[AliasRow] | None = None)
     with sort_workspace() as tmp:
         sync_graph(store, IDENTITY_GRAPH_IRI, identity_lines(report, rules), tmp)
     return report
+
+
+_CANONICAL = f"""
+SELECT ?m ?e ?name ?kind WHERE {{ GRAPH <{IDENTITY_GRAPH_IRI}> {{
+  ?m qg:canonicalEntity ?e . ?e schema:name ?name ; qg:entityKind ?kind }} }}"""
+
+
+def canonical_entities(store: QuoteStore) -> dict[str, tuple[str, str, str]]:
+    """Article-level node IRI → (corpus entity IRI, its name, its kind), as the identity graph
+    holds them (empty for a store whose identity graph was never computed: `kg build
+    --no-summary`, data loaded by other means — its nodes then count as themselves)."""
+    return {r["m"].value: (r["e"].value, r["name"].value, r["kind"].value)
+            for r in store.query(_CANONICAL)}  # type: ignore[union-attr]
