@@ -23,7 +23,7 @@ build recomputes it from the article graphs (with the alias rules stored beside 
 the triples that changed — adding an article links its entities into the existing identities,
 and can also split one (a second "Obama" makes the bare surname ambiguous again).
 
-The alias table given to `kg entities --link --aliases FILE` (or `kg build --aliases FILE`) is kept
+The alias table given to `kg entities --link --aliases FILE` is kept
 in the same graph as `qg:AliasRule` nodes, so later builds apply it too.
 """
 
@@ -112,7 +112,7 @@ def identity_lines(report: IdentityReport, table: Sequence[AliasRow] = ()) -> It
 
 
 def stored_alias_rules(store: QuoteStore) -> list[AliasRow]:
-    """The alias table last given to `kg entities --link` / `kg build --aliases`, as stored."""
+    """The alias table last given to `kg entities --link`, as stored."""
     rows = {(r["name"].value, r["alias"].value, r["source"].value) for r in store.query(_ALIAS_RULES)}  # type: ignore[union-attr]
     return [AliasRow(name, alias, source) for name, alias, source in sorted(rows, key=lambda r: (r[2], r[0], r[1]))]
 

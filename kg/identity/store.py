@@ -55,7 +55,7 @@ SELECT ?p ?id ?title ?rank ?org WHERE {
 
 def identities(store: QuoteStore, table: list[AliasRow] | None = None) -> IdentityReport:
     """The identities of a store, computed from its articles (nothing written) with TABLE, or
-    else with the alias rules stored by the last `kg entities --link --aliases` / `kg build --aliases`."""
+    else with the alias rules stored by the last `kg entities --link --aliases`."""
     return compute_identities(store, table)[0]
 
 
