@@ -33,7 +33,7 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 
 from kg.errors import InputError, StoreError
-from kg.graph.iris import SUMMARY_GRAPH
+from kg.graph.iris import IDENTITY_GRAPH, SUMMARY_GRAPH
 from kg.store import QuoteStore
 from kg.store.messages import store_error
 from kg.store.summary import has_summary, refresh_summary
@@ -177,11 +177,13 @@ def fingerprint(store: Path) -> tuple[int, str]:
 
 def graphs_of(store: Path) -> dict[str, list[str]]:
     """Named graph IRI → its triples as sorted N-Triples-like lines; the articles' graphs (and any
-    graph written by other means), not the derived summary graph."""
+    graph written by other means), not the derived summary and identity graphs (recomputed over
+    every article by each build)."""
     out: dict[str, list[str]] = defaultdict(list)
+    derived = {ox.NamedNode(str(SUMMARY_GRAPH)), ox.NamedNode(str(IDENTITY_GRAPH))}
     with QuoteStore.open(store, read_only=True) as st:
         for q in st.quads():
-            if q.graph_name != ox.NamedNode(str(SUMMARY_GRAPH)):
+            if q.graph_name not in derived:
                 out[getattr(q.graph_name, "value", "")].append(str(q.triple))
     return {g: sorted(lines) for g, lines in out.items()}
 
