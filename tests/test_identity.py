@@ -68,3 +68,21 @@ def test_kg_entities_explain_says_why_a_cluster_formed(hard_store: Path) -> None
     assert "[alternate name]" in out and "[same name]" in out
     out = CliRunner().invoke(app, ["entities", "--store", str(hard_store), "--explain", "Michelle Obama"]).output
     assert "“Obama” ≠ “Barack Obama”, “Michelle Obama”: surname guard" in out
+
+
+def test_kg_who_finds_a_group_that_keeps_its_organisation(tmp_path: Path, nlp) -> None:
+    """"A spokesperson for the European Commission" is the group "spokesperson for the European
+    Commission", and the later "the spokesperson" is that group: `kg who spokesperson` finds it
+    with both statements, as `kg quotes` lists them."""
+    from typer.testing import CliRunner
+
+    from kg.cli import app
+
+    store = tmp_path / "kg.db"
+    build([str(IDENTITY_DIR / "obama-2.txt")], store_path=store, nlp=nlp)
+    result = CliRunner().invoke(app, ["who", "spokesperson", "--store", str(store)])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("spokesperson for the European Commission  (Group, ")
+    assert "2 statement(s) in 1 article(s)" in result.output
+    quotes = CliRunner().invoke(app, ["quotes", "--speaker", "spokesperson", "--store", str(store)], env={"COLUMNS": "200"})
+    assert quotes.output.count("spokesperson for the European Commission") == 2
