@@ -19,7 +19,7 @@ from conftest import DEV_DIR, SAMPLE_DIR
 import kg.pipeline
 from kg.errors import KgError
 from kg.graph import article_key, graph_iri
-from kg.graph.iris import SUMMARY_GRAPH
+from kg.graph.iris import IDENTITY_GRAPH, SUMMARY_GRAPH
 from kg.model import Article
 from kg.parallel import workers as pool_engine
 from kg.parallel.results import ArticleResult
@@ -199,10 +199,11 @@ def test_dask_no_load_leaves_loadable_shards(corpus, serial, tmp_path, scheduler
     # A plain load cannot drop: the two texts of the repeated id sit in different shards and
     # merge into one graph (a documented --no-load limit), so that graph is compared apart.
     dup = f"<{graph_iri(article_key('dup'))}>"
-    # Shards hold articles only: the summary graph is computed after loading (`kg summarise`).
-    summary = f"<{SUMMARY_GRAPH}>"
+    # Shards hold articles only: the identity and summary graphs are computed after loading
+    # (`kg summarise`).
+    derived = (f"<{SUMMARY_GRAPH}>", f"<{IDENTITY_GRAPH}>")
     assert sorted(str(q) for q in loaded if str(q.graph_name) != dup) == [
-        q for q in serial[0] if not q.endswith(dup) and not q.endswith(summary)]
+        q for q in serial[0] if not q.endswith(dup) and not q.endswith(derived)]
 
 
 def test_cli_dask_json_summary(corpus, tmp_path, scheduler, monkeypatch, capsys):

@@ -77,6 +77,14 @@ QG_TERMS: tuple[str, ...] = (
     "extractedBy",
     "speakerRule",
     "resolvedBy",
+    # the identity graph (kg.identity.corpus): corpus entities and the alias rules they follow
+    "CorpusEntity",
+    "canonicalEntity",
+    "entityKind",
+    "AliasRule",
+    "aliasName",
+    "alias",
+    "aliasSource",
 )
 
 QG = ClosedNamespace(QG_NS, list(QG_TERMS))
