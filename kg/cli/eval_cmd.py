@@ -22,8 +22,9 @@ from kg.eval import (
     evaluate,
     evaluate_docs,
 )
+from kg.eval.by_rule import RuleReport, print_by_rule, report_dict, tally, trace_misses
 from kg.eval.polnear import load_split
-from kg.eval.report import print_table, to_dict, to_json
+from kg.eval.report import print_table, to_dict
 
 
 class OutputFormat(str, Enum):
@@ -59,6 +60,14 @@ def eval_cmd(
             "(default: dev). Tune on train and dev; report test.",
         ),
     ] = None,
+    by_rule: Annotated[
+        bool,
+        typer.Option(
+            "--by-rule",
+            help="Score each named rule of the extractor on its own, and trace every miss to the "
+            "stage that lost it.",
+        ),
+    ] = False,
     limit: Annotated[
         int | None,
         typer.Option("--limit", min=1, help="Score only the first N articles of each PolNeAR split."),
@@ -98,15 +107,30 @@ def eval_cmd(
             for split in dict.fromkeys(splits or ["dev"])
         }
         _warn_unknown_docs(provider, system, results.values())
-        _report_splits(results, output_format, show_misses)
+        _report_splits(results, output_format, show_misses, by_rule=by_rule)
         return
     result = evaluate(gold or [], provider)
 
     _warn_unknown_docs(provider, system, [result])
+    rules = _rule_report(result, by_rule)
     if output_format is OutputFormat.json:
-        typer.echo(to_json(result, show_misses=show_misses))
+        payload = to_dict(result, show_misses=show_misses)
+        if rules is not None:
+            payload["by_rule"] = report_dict(rules)
+        typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
-        print_table(result, _console(), show_misses=show_misses)
+        console = _console()
+        print_table(result, console, show_misses=show_misses)
+        if rules is not None:
+            print_by_rule(rules, console)
+
+
+def _rule_report(result: EvalResult, by_rule: bool) -> RuleReport | None:
+    if not by_rule:
+        return None
+    rules = tally(result)
+    trace_misses(rules, result)
+    return rules
 
 
 def _console() -> Console:
@@ -127,12 +151,21 @@ def _warn_unknown_docs(provider: PredictionsProvider, system: Path | None, resul
         )
 
 
-def _report_splits(results: dict[str, EvalResult], output_format: OutputFormat, show_misses: bool) -> None:
+def _report_splits(
+    results: dict[str, EvalResult], output_format: OutputFormat, show_misses: bool, *, by_rule: bool
+) -> None:
+    rules = {split: _rule_report(r, by_rule) for split, r in results.items()}
     if output_format is OutputFormat.json:
         payload = {split: to_dict(r, show_misses=show_misses) for split, r in results.items()}
+        for split, report in rules.items():
+            if report is not None:
+                payload[split]["by_rule"] = report_dict(report)
         typer.echo(json.dumps({"corpus": "PolNeAR", "splits": payload}, ensure_ascii=False, indent=2))
         return
     console = _console()
     for split, result in results.items():
         console.rule(f"PolNeAR {split}")
         print_table(result, console, show_misses=show_misses)
+        report = rules[split]
+        if report is not None:
+            print_by_rule(report, console)

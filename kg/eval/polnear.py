@@ -556,7 +556,11 @@ def _mention_kind(corenlp: _CoreNLP, start: int, end: int, text: str = "") -> st
 
 
 def _speaker_names(corenlp: _CoreNLP, text: str, start: int, end: int) -> tuple[str, ...]:
-    """The source as written, then the names and descriptions of its coreference chain."""
+    """The source as written, then the names and descriptions of its coreference chain.  A relative
+    pronoun ("Democrats on Capitol Hill, who have argued …") stands for the noun phrase it hangs on."""
+    antecedent = _relative_antecedent(corenlp, start, end)
+    if antecedent is not None:
+        start, end = antecedent
     own = text[start:end].strip()
     names: list[str] = []
     head = _head_token(corenlp, start, end)
@@ -573,6 +577,26 @@ def _speaker_names(corenlp: _CoreNLP, text: str, start: int, end: int) -> tuple[
                 names.append(text[m_start:m_end].strip())
                 names.extend(_entity_names(corenlp, text, m_start, m_end))
     return tuple(dict.fromkeys(n for n in names if n))
+
+
+def _relative_antecedent(corenlp: _CoreNLP, start: int, end: int) -> tuple[int, int] | None:
+    """The span of the noun phrase a relative-pronoun source ("who", "which") refers to: the head
+    its relative clause modifies, with that head's dependents to its left."""
+    found = _head(corenlp, start, end)
+    if found is None or found[2].pos not in {"WP", "WDT"}:
+        return None
+    s, _, token = found
+    sent = corenlp.sentences[s]
+    verb = token.governor
+    while 0 <= verb < len(sent) and sent[verb].dep not in {"rcmod", "acl:relcl"}:
+        verb = sent[verb].governor if sent[verb].governor != verb else -1
+    if not 0 <= verb < len(sent) or not 0 <= sent[verb].governor < len(sent):
+        return None
+    noun = sent[verb].governor
+    first = noun
+    while first > 0 and sent[first - 1].governor == noun and sent[first - 1].dep not in {"punct", "cc"}:
+        first -= 1
+    return sent[first].start, sent[noun].end
 
 
 PERSONAL_PRONOUNS = frozenset(["he", "him", "his", "she", "her", "hers"])

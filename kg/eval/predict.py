@@ -27,6 +27,10 @@ class Prediction:
     text: str
     speaker: str | None = None  # the speaker's canonical name as the system gives it
     type: QuoteType | None = None  # None when the system does not type its quotes
+    # The named rules that produced it (kg.extract.rules), for `kg eval --by-rule`; optional.
+    rule: str | None = None
+    speaker_rule: str | None = None
+    resolution_rule: str | None = None
 
 
 PredictionsProvider = Callable[[GoldDoc], Sequence[Prediction]]
@@ -41,7 +45,12 @@ def from_analysis(analysis: Analysis) -> list[Prediction]:
             speaker: str | None = entity.name
         else:
             speaker = q.speaker_mention.text if q.speaker_mention else None
-        found.append(Prediction(start=q.start, end=q.end, text=q.content, speaker=speaker, type=q.type))
+        found.append(
+            Prediction(
+                start=q.start, end=q.end, text=q.content, speaker=speaker, type=q.type,
+                rule=q.rule, speaker_rule=q.speaker_rule, resolution_rule=q.resolution_rule,
+            )  # fmt: skip
+        )
     return found
 
 
@@ -124,7 +133,10 @@ class SystemFileProvider:
         qtype = item.get("type")
         if qtype is not None and qtype not in QUOTE_TYPES:
             raise InputError(f"{where}: `type` must be one of {', '.join(QUOTE_TYPES)} or absent")
-        return Prediction(start=start, end=end, text=doc.text[start:end], speaker=speaker or None, type=qtype)
+        rules = {k: item.get(k) if isinstance(item.get(k), str) else None for k in ("rule", "speaker_rule", "resolution_rule")}
+        return Prediction(
+            start=start, end=end, text=doc.text[start:end], speaker=speaker or None, type=qtype, **rules
+        )
 
 
 def _is_int(x: object) -> bool:

@@ -62,6 +62,10 @@ from kg.extract.syntax import (
     trim_span,
 )
 
+# A transcript's speaker label: a name in capitals and a colon at the start of a paragraph,
+# possibly inside an opening quotation mark ("WALLACE: …", "MR. TRUMP: …").
+TRANSCRIPT_LABEL = re.compile(r"[\"“]?(?P<label>[A-Z][A-Z.'\-]+(?: [A-Z][A-Z.'\-]+){0,2}):\s+(?=\S)")
+
 # Subordinators that set a second speaker's statement against the first ("He claimed A even as
 # the office estimated B"): such a clause is a statement of its own, not part of the first.
 CONTRAST_MARKS = frozenset({"while", "whereas", "although", "though", "as", "but", "yet"})
@@ -462,10 +466,37 @@ class ArticleQuotes:
         return None
 
     # ----------------------------------------------------------------- all passes
+    def transcript_quotes(self) -> list[RawQuote]:
+        """`WALLACE: Let's start with …` — a paragraph opening with a speaker's name in capitals and
+        a colon, as transcripts print them, quotes that person (when the article names them)."""
+        surnames = {ent.text.split()[-1].casefold() for ent in entities(self.doc) if ent.label_ == "PERSON"}
+        found: list[RawQuote] = []
+        for n, (p_start, p_end) in enumerate(self.paras):
+            match = TRANSCRIPT_LABEL.match(self.text, p_start, p_end)
+            if match is None or match.group("label").split()[-1].casefold() not in surnames:
+                continue
+            start, end = trim_span(self.text, match.end(), p_end)
+            end = end - 1 if self.text[end - 1 : end] in '"”' else end
+            label = self.doc.char_span(match.start("label"), match.end("label"), alignment_mode="expand")
+            if label is None or end - start < MIN_REPORTED_CHARS:
+                continue
+            quote = RawQuote(start, end, "direct", n, rule="direct-transcript-label")
+            quote.speaker, quote.speaker_rule = label, "transcript-label"
+            quote.sentence = (p_start, p_end)
+            found.append(quote)
+        return found
+
     def run(self) -> list[RawQuote]:
+        transcript = self.transcript_quotes()
         direct = self.direct_quotes()
         reported = self.reported_quotes(direct)
-        quotes = sorted(direct + reported, key=lambda q: (q.start, q.end))
+        # A transcript paragraph is one statement of its labelled speaker, whatever else matched it.
+        taken = [(q.paragraph, q.start) for q in transcript]
+        if taken:
+            covered = {p for p, _ in taken}
+            direct = [q for q in direct if q.paragraph not in covered]
+            reported = [q for q in reported if q.paragraph not in covered]
+        quotes = sorted(transcript + direct + reported, key=lambda q: (q.start, q.end))
         # Two cues can report the very same clause (`…, the officials said, …, Mr. Lee said`):
         # one statement, kept once — the first found, which sorted() leaves first.
         quotes = [

@@ -41,12 +41,26 @@ def normalise_name(name: str) -> str:
     return _LEADING_ARTICLE.sub("", name).strip()
 
 
+# Words a headline glues to a name that the tagger then reads as part of it ("Obama Says …",
+# "Trump Slams …", "Obama Speech"): never the last word of a person's name.
+NOT_NAME_ENDINGS = frozenset(
+    (
+        "says", "said", "tells", "told", "slams", "blasts", "warns", "urges", "vows", "calls",
+        "asks", "claims", "denies", "admits", "praises", "defends", "rips", "hits", "mocks",
+        "backs", "endorses", "responds", "speech", "statement", "interview", "tweet", "tweets",
+        "remarks", "rally", "campaign",
+    )
+)
+
+
 def strip_titles(name: str) -> tuple[str, list[str]]:
-    """'Mr. McHugh' → ('McHugh', ['Mr.']); keeps at least one word."""
+    """'Mr. McHugh' → ('McHugh', ['Mr.']); 'Obama Says' → ('Obama', []); keeps at least one word."""
     words = name.split()
     titles: list[str] = []
     while len(words) > 1 and words[0].lower() in NAME_TITLES:
         titles.append(words.pop(0))
+    while len(words) > 1 and words[-1].lower() in NOT_NAME_ENDINGS:
+        words.pop()
     return " ".join(words), titles
 
 
