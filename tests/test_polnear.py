@@ -116,3 +116,18 @@ def test_cli_bad_polnear_input_is_one_line_exit_2(tmp_path):
         done = kg("eval", *args)
         assert done.returncode == 2
         assert done.stderr.count("\n") == 1 and done.stderr.startswith("kg: error:")
+
+
+def test_by_rule_names_the_rule_of_each_find_and_the_stage_of_each_miss():
+    done = kg("eval", "--polnear", str(SAMPLE), "--split", "dev", "--by-rule", "--format", "json")
+    assert done.returncode == 0, done.stderr
+    rules = json.loads(done.stdout)["splits"]["dev"]["by_rule"]
+    found = rules["quotation_rules"]
+    # The sample's tail quote, its "said that" clause and its clause interrupted by the attribution.
+    assert {"direct-tail", "reported-clause", "reported-interrupted"} <= set(found)
+    assert sum(r["found"] for r in found.values()) == sum(r["found"] for r in rules["speaker_rules"].values())
+    assert rules["resolution_rules"]["pronoun"]["speaker_right"] == 1
+    # "Critics believe the plan is too costly": a non-speech cue, traced to the stage that dropped it.
+    assert rules["misses_by_stage"] == {"cue not a reporting verb": 1}
+    table = kg("eval", "--polnear", str(SAMPLE), "--split", "dev", "--by-rule")
+    assert "Where the misses were lost" in table.stdout and "reported-interrupted" in table.stdout
