@@ -76,15 +76,17 @@ def identity_graph(report: IdentityReport) -> Graph:
 
 def link_store(store: QuoteStore, table: list[AliasRow] | None = None) -> IdentityReport:
     """Recompute the corpus entities and their owl:sameAs links into the identity graph (with
-    TABLE, which then replaces the stored alias rules), and the summary's counts with them when
-    the store had a current summary (they count corpus entities)."""
+    TABLE, which then replaces the stored alias rules), the quotation clusters, and the summary's
+    counts with them when the store had a current summary (they count corpus entities)."""
+    from kg.clusters.store import refresh_clusters
     from kg.store.summary import has_summary, refresh_summary
 
     current = has_summary(store)
     store.invalidate_summary(force=True)
     report = refresh_identity(store, table)
+    refresh_clusters(store)  # clusters are per corpus entity: they follow the identities
     if current:
-        refresh_summary(store, identity=False)
+        refresh_summary(store, identity=False, clusters=False)
     return report
 
 
