@@ -58,14 +58,19 @@ SELECT ?s ?q ?a ?type WHERE {{
   {{ SELECT ?m ?s WHERE {{ GRAPH {_ID} {{ ?m qg:canonicalEntity ?s }} }} }}
 }}"""
 
-_ARTICLES = f"""
-SELECT ?a ?id ?hash ?date ?pub ?publisher WHERE {{
-  GRAPH ?g {{
+_ARTICLES = """
+SELECT ?a ?id ?hash ?date ?pub WHERE {
+  GRAPH ?g {
     ?a a schema:NewsArticle ; schema:identifier ?id ; qg:contentHash ?hash .
-    OPTIONAL {{ ?a schema:datePublished ?date }}
-    OPTIONAL {{ ?a schema:publisher ?pub }}
-  }}
-  OPTIONAL {{ GRAPH {_ID} {{ ?pub qg:canonicalEntity ?publisher }} }}
+    OPTIONAL { ?a schema:datePublished ?date }
+    OPTIONAL { ?a schema:publisher ?pub }
+  }
+}"""
+# Publishers as corpus entities: "CNN" and "Cable News Network" are one source.
+_PUBLISHERS = f"""
+SELECT DISTINCT ?pub ?publisher WHERE {{
+  GRAPH ?g {{ ?a schema:publisher ?pub }}
+  GRAPH {_ID} {{ ?pub qg:canonicalEntity ?publisher }}
 }}"""
 
 _TEXT_PATTERNS = """?q schema:spokenByCharacter ?m ; schema:text ?text ; schema:isPartOf ?a ; qg:quoteType ?type ;
@@ -116,9 +121,10 @@ def _value(term: object) -> str:
 def article_facts(store: QuoteStore) -> dict[str, ArticleFacts]:
     """Article IRI → identifier, content hash, publication date and publisher."""
     out: dict[str, ArticleFacts] = {}
+    canonical = {r["pub"].value: r["publisher"].value for r in store.query(_PUBLISHERS)}  # type: ignore[union-attr]
     for row in store.query(_ARTICLES):  # type: ignore[union-attr]
-        publisher = row["publisher"] if row["publisher"] is not None else row["pub"]
-        facts = ArticleFacts(row["id"].value, row["hash"].value, row["date"], _value(publisher) or None)
+        publisher = _value(row["pub"]) or None
+        facts = ArticleFacts(row["id"].value, row["hash"].value, row["date"], canonical.get(publisher or "", publisher))
         known = out.get(row["a"].value)
         # One graph per article; should data loaded by other means give two values, keep the
         # smallest, so the choice does not depend on the store's order.
@@ -172,9 +178,10 @@ def _occurrence(row: object, articles: dict[str, ArticleFacts]) -> Occurrence | 
 
 
 def occurrences_by_speaker(store: QuoteStore, speakers: set[str], articles: dict[str, ArticleFacts],
-                           workdir: Path) -> Iterator[tuple[str, list[Occurrence]]]:
-    """Each of `speakers` (sorted) with its quotations."""
-    if len(speakers) <= LOOKUP_LIMIT:
+                           workdir: Path, *, lookup: bool = True) -> Iterator[tuple[str, list[Occurrence]]]:
+    """Each of `speakers` (sorted) with its quotations: looked up one speaker at a time when they
+    are few (and `lookup`: a remote endpoint takes no bindings), else from one pass over all."""
+    if lookup and len(speakers) <= LOOKUP_LIMIT:
         for speaker in sorted(speakers):
             found = [_occurrence(r, articles) for r in store.query(_SPEAKER_TEXTS, bindings={"s": ox.NamedNode(speaker)})]  # type: ignore[union-attr]
             yield speaker, sorted({o for o in found if o is not None}, key=lambda o: o.quote)
@@ -200,6 +207,18 @@ def speaker_clusters(speaker: str, occurrences: Iterable[Occurrence]) -> list[De
     """The clusters of one speaker that the graph holds (two articles or more), first seen first."""
     described = (describe(speaker, c) for c in group(list(occurrences)))
     return sorted((d for d in described if d is not None), key=lambda d: d.first.seen_key)
+
+
+def all_cluster_lines(source: QuoteStore, workdir: Path) -> Iterator[str]:
+    """The whole clusters graph of SOURCE (a store, or a remote endpoint answering the same
+    queries: `kg summarise --endpoint`) as N-Triples lines, computed from scratch."""
+    articles = article_facts(source)
+    digests = current_digests(source, articles, workdir)
+    for speaker, found in occurrences_by_speaker(source, set(digests), articles, workdir, lookup=False):
+        for described in speaker_clusters(speaker, found):
+            yield from cluster_lines(described, {a: f.date for a, f in _dated(articles, described)})
+    for speaker in sorted(digests):
+        yield digest_line(speaker, digests[speaker])
 
 
 def _stored_lines(store: QuoteStore, speakers: set[str], out: Path) -> None:

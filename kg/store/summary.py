@@ -452,6 +452,10 @@ def summarise_endpoint(endpoint: Endpoint, batch: int = 250) -> SummaryReport:
     endpoint.update(f"DROP SILENT GRAPH <{SUMMARY_GRAPH_IRI}>")
     identity, rules = compute_identities(source)
     _replace_remote(endpoint, IDENTITY_GRAPH_IRI, identity_lines(identity, rules), batch)
+    from kg.clusters.store import CLUSTERS_GRAPH_IRI, all_cluster_lines
+
+    with sort_workspace() as tmp:
+        _replace_remote(endpoint, CLUSTERS_GRAPH_IRI, all_cluster_lines(source, tmp), batch)
     speakers, pairs, events, names, addressees = [0], [0], [0], [0], [0]
     with sort_workspace() as tmp:
         changed = _replace_remote(endpoint, SUMMARY_GRAPH_IRI, itertools.chain(
