@@ -5,16 +5,18 @@ alone — any build order, any batching, gives the same clusters:
 
 1. the occurrences are sorted longest first (words), direct before mixed before indirect, then by
    text, article and offsets;
-2. each in turn joins the best *leader* (an occurrence that started a cluster: always at least as
-   long as it) it is one statement with (kg.clusters.match: exact before excerpt before variant,
-   then most shared shingles, then the older leader), or becomes a leader itself.
+2. each in turn joins the best cluster whose *leader* (the occurrence that started it: always at
+   least as long as it) it is one statement with (kg.clusters.match: exact before excerpt before
+   variant, then most shared shingles, then the older cluster) — or, failing that, a cluster one of
+   whose renderings contains it word for word (an excerpt of a reworded occurrence) — or it
+   becomes a leader itself.
 
-Comparing with leaders only — never with every member — keeps a cluster from drifting: an
-excerpt joins the statement it is part of, not whatever a chain of near-matches reaches, and a
-sentence two different statements share (a stump-speech line) joins the longer one.
+Fuzzy comparisons are with leaders only — never with every member — so a cluster does not drift
+through a chain of near-matches; a sentence two different statements share (a stump-speech line)
+joins one of them, not both into one.
 
 Candidates come from an inverted index of word shingles (`SHINGLE_WORDS` consecutive words) of
-the leaders: an occurrence is compared only with the leaders that share at least a third of its
+each cluster's leader and distinct renderings: an occurrence is compared only with the leaders that share at least a third of its
 shingles (an excerpt shares all of them, a variant with a word in five changed about half), at most
 `MAX_CANDIDATES` of them, most shared first.  Shingles found in more than `COMMON_SHINGLE`
 leaders ("i dont think that") are skipped unless nothing rarer is left.  So the work per
@@ -29,13 +31,14 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from kg.clusters.match import RELATION_RANK, Relation, relation
+from kg.clusters.match import MIN_EXCERPT_WORDS, RELATION_RANK, Relation, relation
 from kg.clusters.text import Words, shingles, words
 
 SHINGLE_WORDS = 3
 MAX_CANDIDATES = 40
 COMMON_SHINGLE = 500
 SHARED_FRACTION = 1 / 3
+MAX_MEMBER_TEXTS = 64  # distinct renderings of a cluster that later excerpts are looked for in
 
 TYPE_RANK = {"direct": 0, "mixed": 1, "indirect": 2}
 
@@ -82,25 +85,38 @@ def group(occurrences: Sequence[Occurrence]) -> list[Cluster]:
     items = sorted(((o, words(o.text)) for o in occurrences), key=_order)
     clusters: list[Cluster] = []
     leader_words: list[Words] = []
-    index: dict[str, list[int]] = {}
+    texts: list[dict[str, Words]] = []  # each cluster's distinct member texts (normalised)
+    index: dict[str, list[int]] = {}  # shingle → clusters whose leader or members have it
+    known: list[set[str]] = []  # each cluster's shingles
     for occurrence, w in items:
         if not w.tokens:
             continue
         own = sorted(shingles(w.tokens, SHINGLE_WORDS))
-        best = _best_leader(w, own, index, leader_words)
+        best = _best_cluster(w, own, index, leader_words, texts)
         if best is None:
             number = len(clusters)
             clusters.append(Cluster(occurrence, [(occurrence, "exact")]))
             leader_words.append(w)
-            for shingle in own:
-                index.setdefault(shingle, []).append(number)
+            texts.append({})
+            known.append(set())
+            how: Relation = "exact"
         else:
             number, how = best
             clusters[number].members.append((occurrence, how))
+        if w.text not in texts[number] and len(texts[number]) < MAX_MEMBER_TEXTS:
+            texts[number][w.text] = w
+            for shingle in own:
+                if shingle not in known[number]:
+                    known[number].add(shingle)
+                    index.setdefault(shingle, []).append(number)
     return clusters
 
 
-def _best_leader(w: Words, own: list[str], index: dict[str, list[int]], leaders: list[Words]) -> tuple[int, Relation] | None:
+def _best_cluster(w: Words, own: list[str], index: dict[str, list[int]], leaders: list[Words],
+                  texts: list[dict[str, Words]]) -> tuple[int, Relation] | None:
+    """The cluster `w` joins: its leader related to it in any way (kg.clusters.match), or else one
+    of its members' texts containing it word for word (an excerpt of a rendering the leader
+    itself words differently); exact before excerpt before variant, then most shared shingles."""
     postings = [index[s] for s in own if s in index]
     if not postings:
         return None
@@ -112,6 +128,10 @@ def _best_leader(w: Words, own: list[str], index: dict[str, list[int]], leaders:
     found: list[tuple[int, int, int, Relation]] = []
     for n in ranked:
         how = relation(w, leaders[n])
+        if how is None and len(w) >= MIN_EXCERPT_WORDS:
+            padded = f" {w.text} "
+            if any(padded in f" {t} " for t in texts[n]):
+                how = "excerpt"
         if how is not None:
             found.append((RELATION_RANK[how], -shared[n], n, how))
     if not found:
