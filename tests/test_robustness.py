@@ -33,7 +33,7 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 
 from kg.errors import InputError, StoreError
-from kg.graph.iris import IDENTITY_GRAPH, SUMMARY_GRAPH
+from kg.graph.iris import CLUSTERS_GRAPH, IDENTITY_GRAPH, SUMMARY_GRAPH
 from kg.store import QuoteStore
 from kg.store.messages import store_error
 from kg.store.summary import has_summary, refresh_summary
@@ -150,12 +150,12 @@ def assert_one_line_error(run: Run, code: int, message: str | re.Pattern[str]) -
 
 
 def nquads(store: Path) -> list[str]:
-    """Every quad of the store's articles as sorted N-Quads lines (not the derived summary and
-    identity graphs: they change with every article added, see `summary_is_current`;
+    """Every quad of the store's articles as sorted N-Quads lines (not the derived summary,
+    identity and clusters graphs: they change with every article added, see `summary_is_current`;
     tests/test_identity.py checks the identity graph is the same however a store was built)."""
     with QuoteStore.open(store, read_only=True) as st:
         data = st.ox.dump(format=ox.RdfFormat.N_QUADS) or b""
-    derived = (f"<{SUMMARY_GRAPH}> .", f"<{IDENTITY_GRAPH}> .")
+    derived = (f"<{SUMMARY_GRAPH}> .", f"<{IDENTITY_GRAPH}> .", f"<{CLUSTERS_GRAPH}> .")
     return sorted(line for line in data.decode("utf-8").splitlines() if not line.endswith(derived))
 
 
@@ -182,7 +182,7 @@ def graphs_of(store: Path) -> dict[str, list[str]]:
     graph written by other means), not the derived summary and identity graphs (recomputed over
     every article by each build)."""
     out: dict[str, list[str]] = defaultdict(list)
-    derived = {ox.NamedNode(str(SUMMARY_GRAPH)), ox.NamedNode(str(IDENTITY_GRAPH))}
+    derived = {ox.NamedNode(str(g)) for g in (SUMMARY_GRAPH, IDENTITY_GRAPH, CLUSTERS_GRAPH)}
     with QuoteStore.open(store, read_only=True) as st:
         for q in st.quads():
             if q.graph_name not in derived:

@@ -114,11 +114,21 @@ def quotes_command(
         ),
     ] = None,
     store: StoreOption = DEFAULT_STORE_PATH,
+    clusters: Annotated[
+        bool,
+        typer.Option("--clusters", help="The statements repeated across articles instead, most repeated first "
+                     "(articles, publishers, occurrences, canonical text, where it was first seen)."),
+    ] = False,
 ) -> None:
     """Who said what: speaker, cue, quotation (shortened), type and article."""
     from kg.query import quotes_table
 
     with QuoteStore.open(store, read_only=True) as st:
+        if clusters:
+            from kg.query.clusters import clusters_table
+
+            typer.echo(clusters_table(st, speaker), nl=False)
+            return
         typer.echo(quotes_table(st, speaker), nl=False)
 
 

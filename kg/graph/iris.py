@@ -56,11 +56,13 @@ def graph_iri(article_key: str) -> URIRef:
     return _iri(f"graph/{article_key}")
 
 
-# Graphs that are not articles: owl:sameAs links (kg.identity) and the corpus-wide counts
-# (kg.store.summary).  No article key collides with "summary"; an article whose id slugs to
-# "identity" would share the identity graph's IRI (its key is the slug of its id).
+# Graphs that are not articles: owl:sameAs links (kg.identity), the corpus-wide counts
+# (kg.store.summary) and the quotation clusters (kg.clusters).  No article key collides with
+# "summary"; an article whose id slugs to "identity" or "clusters" would share that graph's IRI
+# (its key is the slug of its id).
 IDENTITY_GRAPH = _iri("graph/identity")
 SUMMARY_GRAPH = _iri("summary")
+CLUSTERS_GRAPH = _iri("graph/clusters")  # the same statement across articles (kg.clusters)
 
 
 def quote_iri(article_key: str, start: int, end: int) -> URIRef:

@@ -85,6 +85,21 @@ QG_TERMS: tuple[str, ...] = (
     "aliasName",
     "alias",
     "aliasSource",
+    # the clusters graph (kg.clusters): one statement's occurrences across articles
+    "QuotationCluster",
+    "clusterSpeaker",
+    "canonicalText",
+    "canonicalOccurrence",
+    "hasOccurrence",
+    "exactOccurrence",
+    "excerptOccurrence",
+    "variantOccurrence",
+    "firstOccurrence",
+    "firstSeenArticle",
+    "firstSeenDate",
+    "occurrenceCount",
+    "sourceCount",
+    "clusterDigest",
 )
 
 QG = ClosedNamespace(QG_NS, list(QG_TERMS))

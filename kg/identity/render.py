@@ -92,4 +92,6 @@ def who_text(report: WhoReport) -> str:
                    when and f"when: {when}", s.as_name and f"as {s.as_name}"]
         lines.append(f"    - {truncate(s.text, 160)}")
         lines.append(f"      ({'; '.join(d for d in details if d)})")
+        if s.also_in:
+            lines.append(f"      {s.also_in}")
     return "\n".join(lines) + "\n"

@@ -76,15 +76,17 @@ def identity_graph(report: IdentityReport) -> Graph:
 
 def link_store(store: QuoteStore, table: list[AliasRow] | None = None) -> IdentityReport:
     """Recompute the corpus entities and their owl:sameAs links into the identity graph (with
-    TABLE, which then replaces the stored alias rules), and the summary's counts with them when
-    the store had a current summary (they count corpus entities)."""
+    TABLE, which then replaces the stored alias rules), the quotation clusters, and the summary's
+    counts with them when the store had a current summary (they count corpus entities)."""
+    from kg.clusters.store import refresh_clusters
     from kg.store.summary import has_summary, refresh_summary
 
     current = has_summary(store)
     store.invalidate_summary(force=True)
     report = refresh_identity(store, table)
+    refresh_clusters(store)  # clusters are per corpus entity: they follow the identities
     if current:
-        refresh_summary(store, identity=False)
+        refresh_summary(store, identity=False, clusters=False)
     return report
 
 
@@ -105,6 +107,10 @@ class Statement:
     headline: str | None = None
     published: str | None = None
     as_name: str = ""  # the node it is attributed to, when that is a linked variant
+    # Its quotation cluster (kg.clusters) when other articles carry the same statement.
+    cluster: str | None = None
+    cluster_articles: int = 0
+    also_in: str = ""  # "also in N other articles (first seen ARTICLE, DATE)"
 
 
 @dataclass
@@ -150,6 +156,7 @@ def who(store: QuoteStore, identity: Identity) -> WhoReport:
                     headline=_value(row["headline"]),
                     published=_value(row["published"]),
                     as_name=names.get(member, "") if member != identity.iri else "",
+                    cluster=row["q"].value,  # replaced below by its cluster, or None
                 )
             )
         for row in store.query(_ROLES, bindings=bound):  # type: ignore[union-attr]
@@ -158,6 +165,14 @@ def who(store: QuoteStore, identity: Identity) -> WhoReport:
     # One row per quotation (OPTIONAL names can repeat a row), in article and text order.
     unique = {(s.article, s.start): s for s in report.statements}
     report.statements = [unique[k] for k in sorted(unique)]
+    from kg.query.clusters import memberships
+
+    clustered = memberships(store)
+    for s in report.statements:
+        found = clustered.get(s.cluster or "")
+        s.cluster = found.cluster if found else None
+        if found:
+            s.cluster_articles, s.also_in = found.articles, found.also_in()
     return report
 
 

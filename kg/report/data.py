@@ -32,6 +32,7 @@ class QuoteView:
     time_value: str | None  # lexical xsd:date / gYearMonth / gYear
     addressees: tuple[str, ...] = ()  # entity IRIs, sorted
     about: tuple[str, ...] = ()  # entity IRIs, sorted
+    also_in: int = 0  # other articles carrying the same statement (its quotation cluster, kg.clusters)
 
 
 @dataclass(frozen=True)

@@ -184,6 +184,9 @@ def _quotes(store: QuoteStore) -> list[QuoteView]:
     for row in _rows(store, _QUOTE_LINKS):
         if row["q"] and row["p"] and row["e"]:
             links[(row["q"], row["p"])].add(row["e"])
+    from kg.query.clusters import memberships  # the same statement in other articles (kg.clusters)
+
+    clustered = memberships(store)
     quotes = []
     for iri, v in _collect(_rows(store, _QUOTES), "q").items():
         type_iri = _first(v["type"])
@@ -203,6 +206,7 @@ def _quotes(store: QuoteStore) -> list[QuoteView]:
                 time_value=_first(v["timeValue"]),
                 addressees=tuple(sorted(links[(iri, _QG + "addressee")])),
                 about=tuple(sorted(links[(iri, _S + "about")])),
+                also_in=clustered[iri].articles - 1 if iri in clustered else 0,
             )
         )
     # Article, then position in it: the order a reader meets them.

@@ -179,6 +179,8 @@ def _span(data: ReportData, q: QuoteView, anchor: str) -> Span:
         tip.append(f"channel: {q.channel}")
     if q.time_text:
         tip.append(f"when: {q.time_text}")
+    if q.also_in:
+        tip.append(f"also in {q.also_in} other article{'s' if q.also_in != 1 else ''}")
     attrs = {
         "data-quote": q.iri,
         "data-type": q.type,
@@ -189,6 +191,8 @@ def _span(data: ReportData, q: QuoteView, anchor: str) -> Span:
         "title": " · ".join(tip),
         "style": f"--qc:{colour.solid};--qt:{colour.tint}",
     }
+    if q.also_in:  # only then: a report without repeated statements stays byte for byte as before
+        attrs["data-also-in"] = str(q.also_in)
     return Span(
         start=q.start if q.start is not None else -1,
         end=q.end if q.end is not None else -1,

@@ -18,7 +18,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from kg.errors import QueryError, StoreError
-from kg.graph.iris import IDENTITY_GRAPH, SUMMARY_GRAPH
+from kg.graph.iris import CLUSTERS_GRAPH, IDENTITY_GRAPH, SUMMARY_GRAPH
 from kg.graph.vocab import PREFIXES, bind_prefixes
 from kg.store.messages import one_line, store_error, syntax_message
 from kg.store.paths import check_path, is_locked
@@ -43,7 +43,7 @@ _REGISTRY_LOCK = threading.Lock()
 
 SUMMARY_GRAPH_IRI = str(SUMMARY_GRAPH)
 # Writing these graphs leaves the summary's counts true: they hold no quotation.
-_SUMMARY_KEEPS = frozenset({SUMMARY_GRAPH_IRI, str(IDENTITY_GRAPH)})
+_SUMMARY_KEEPS = frozenset({SUMMARY_GRAPH_IRI, str(IDENTITY_GRAPH), str(CLUSTERS_GRAPH)})
 _RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
 _STORE_SUMMARY = ox.NamedNode(PREFIXES["qg"] + "StoreSummary")
 _SUMMARY_FORMAT = ox.NamedNode(PREFIXES["qg"] + "summaryFormat")

@@ -188,6 +188,7 @@ class SummaryReport:
     names: int  # NameKey nodes
     addressees: int  # AddresseeTally nodes
     changed: int  # triples of the summary graph added or removed by this refresh
+    clusters: int = 0  # qg:QuotationCluster nodes (kg.clusters), when this refresh updated them
 
 
 def _qg(term: str) -> ox.NamedNode:
@@ -404,9 +405,10 @@ def sync_graph(store: QuoteStore, graph: str, lines: Iterable[str], workdir: Pat
     return changed
 
 
-def refresh_summary(store: QuoteStore, batch: int = 50_000, *, identity: bool = True) -> SummaryReport:
+def refresh_summary(store: QuoteStore, batch: int = 50_000, *, identity: bool = True, clusters: bool = True) -> SummaryReport:
     """Recompute the corpus entities (kg.identity.corpus, the identity graph: the counts are per
-    corpus entity) unless `identity` is False, then the summary graph, writing only what changed.
+    corpus entity) unless `identity` is False, the quotation clusters (kg.clusters, by corpus
+    entity too) unless `clusters` is False, then the summary graph, writing only what changed.
 
     The new counts and the stored ones are both written to temporary files as N-Triples, sorted
     on disk in bounded memory (kg.store.sorting) and compared line by line: a build that adds a
@@ -419,6 +421,11 @@ def refresh_summary(store: QuoteStore, batch: int = 50_000, *, identity: bool = 
         from kg.identity.corpus import refresh_identity  # kg.identity reads the store: imported late
 
         refresh_identity(store)
+    cluster_count = 0
+    if clusters:
+        from kg.clusters.store import refresh_clusters  # by corpus entity: after the identity graph
+
+        cluster_count = refresh_clusters(store).clusters
     speakers, pairs, events, names, addressees = [0], [0], [0], [0], [0]
     with sort_workspace() as tmp:
         changed = sync_graph(store, SUMMARY_GRAPH_IRI, itertools.chain(
@@ -429,7 +436,7 @@ def refresh_summary(store: QuoteStore, batch: int = 50_000, *, identity: bool = 
             _name_key_lines(store, names)), tmp, batch)
     store.write_derived([f"{_GRAPH} <{_RDF_TYPE}> {_qg('StoreSummary')} .".encode(),
                          f"{_GRAPH} {_qg('summaryFormat')} {_integer(SUMMARY_FORMAT)} .".encode()], [])
-    return SummaryReport(speakers[0], pairs[0], events[0], names[0], addressees[0], changed)
+    return SummaryReport(speakers[0], pairs[0], events[0], names[0], addressees[0], changed, cluster_count)
 
 
 def summarise_endpoint(endpoint: Endpoint, batch: int = 250) -> SummaryReport:
@@ -445,6 +452,10 @@ def summarise_endpoint(endpoint: Endpoint, batch: int = 250) -> SummaryReport:
     endpoint.update(f"DROP SILENT GRAPH <{SUMMARY_GRAPH_IRI}>")
     identity, rules = compute_identities(source)
     _replace_remote(endpoint, IDENTITY_GRAPH_IRI, identity_lines(identity, rules), batch)
+    from kg.clusters.store import CLUSTERS_GRAPH_IRI, all_cluster_lines
+
+    with sort_workspace() as tmp:
+        _replace_remote(endpoint, CLUSTERS_GRAPH_IRI, all_cluster_lines(source, tmp), batch)
     speakers, pairs, events, names, addressees = [0], [0], [0], [0], [0]
     with sort_workspace() as tmp:
         changed = _replace_remote(endpoint, SUMMARY_GRAPH_IRI, itertools.chain(
