@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -44,6 +45,9 @@ def analysis_from_doc(article: Article, doc: Doc) -> Analysis:
     resolver = ArticleResolver(doc)
     resolved = resolver.resolve_quotes(raw_quotes)
     quotations = [_quotation(article.text, raw, res) for raw, res in zip(raw_quotes, resolved, strict=True)]
+    if doc.text != article.text:  # '' marks were made plain for the parser (same offsets)
+        for entity in resolver.entities.values():
+            entity.mentions[:] = [replace(m, text=article.text[m.start : m.end]) for m in entity.mentions]
     analysis = Analysis(article=article, quotations=quotations, entities=resolver.entities)
     _knowledge(analysis, doc, resolver)
     return analysis
@@ -64,7 +68,9 @@ def _quotation(text: str, raw: RawQuote, resolved: ResolvedQuote) -> Quotation:
     speaker, addressee, about = resolved.speaker, resolved.addressee, resolved.about
     mention = None
     if raw.speaker is not None:
-        mention = Mention(raw.speaker.text, raw.speaker.start_char, raw.speaker.end_char)
+        # Sliced from the article, not the parsed text: that one has '' marks made plain.
+        start, end = raw.speaker.start_char, raw.speaker.end_char
+        mention = Mention(text[start:end], start, end)
     return Quotation(
         content=text[raw.start : raw.end],
         start=raw.start,
