@@ -55,8 +55,8 @@ _SUMMARY_FORMAT = ox.NamedNode(PREFIXES["qg"] + "summaryFormat")
 FLUSH_EVERY_QUADS = 300_000
 
 _ARTICLE_HASHES = """
-SELECT ?article ?hash WHERE {
-  GRAPH ?g { ?article a schema:NewsArticle ; qg:contentHash ?hash }
+SELECT ?article ?hash ?id WHERE {
+  GRAPH ?g { ?article a schema:NewsArticle ; qg:contentHash ?hash OPTIONAL { ?article schema:identifier ?id } }
 }"""
 
 
@@ -270,8 +270,12 @@ class QuoteStore:
 
     def article_hashes(self) -> dict[str, str]:
         """Article IRI → qg:contentHash, for incremental rebuilds."""
+        return {iri: digest for iri, (digest, _) in self.article_index().items()}
+
+    def article_index(self) -> dict[str, tuple[str, str | None]]:
+        """Article IRI → (qg:contentHash, schema:identifier): what a build is about to replace."""
         return {
-            row["article"].value: row["hash"].value
+            row["article"].value: (row["hash"].value, row["id"].value if row["id"] is not None else None)
             for row in self.query(_ARTICLE_HASHES)  # type: ignore[union-attr]
         }
 
