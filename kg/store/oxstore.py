@@ -22,6 +22,7 @@ from kg.graph.iris import IDENTITY_GRAPH, SUMMARY_GRAPH
 from kg.graph.vocab import PREFIXES, bind_prefixes
 from kg.store.messages import one_line, store_error, syntax_message
 from kg.store.paths import check_path, is_locked
+from kg.store.sparql_limits import check_sparql
 from kg.store.terms import to_ox, to_rdflib
 from kg.store.timeout import QueryResult, materialise, rebuild, run_with_timeout
 
@@ -247,6 +248,7 @@ class QuoteStore:
         exits: pyoxigraph cannot cancel a query).
         """
         store = self.ox
+        check_sparql(sparql)  # before the parser: a deep enough text would overflow its stack
         substitutions = {ox.Variable(k.lstrip("?$")): _bound(k, v) for k, v in (bindings or {}).items()}
 
         def run() -> QueryResult:
