@@ -33,23 +33,47 @@ def serve_command(
     ] = False,
     timeout: Annotated[
         int,
-        typer.Option("--timeout", min=0, help="Cancel a query after SECONDS (whole seconds; 0 = no limit)."),
+        typer.Option(
+            "--timeout", min=0,
+            help="End a request whose answer is not complete after SECONDS, by stopping the engine evaluating it (0 = no limit).",
+        ),
     ] = 60,
     cors: Annotated[
         bool, typer.Option("--cors", help="Allow cross-origin requests (browser apps on other origins).")
     ] = False,
+    workers: Annotated[
+        int, typer.Option("--workers", min=1, help="Queries evaluated at once, each by its own Oxigraph process.")
+    ] = 2,
+    memory_limit: Annotated[
+        int,
+        typer.Option(
+            "--memory-limit", metavar="MB", min=0,
+            help="Address space of each Oxigraph process; a query needing more fails with 503 (0 = no limit).",
+        ),
+    ] = 2048,
+    allow_service: Annotated[
+        bool,
+        typer.Option("--allow-service", help="Let queries use SERVICE and updates LOAD (the server then contacts other servers)."),
+    ] = False,
+    allow_host: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allow-host", metavar="NAME",
+            help="Also answer requests whose Host header is NAME (a reverse proxy's name); repeatable.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Serve the store as a SPARQL 1.1 Protocol endpoint (the Oxigraph server; read-only by default).
 
-    Queries see the union of all article graphs as the default graph, as in `kg query`; prefixes
-    are not predeclared. Results are content-negotiated (JSON, XML, CSV, TSV; Turtle, N-Triples,
-    RDF/XML for CONSTRUCT) and http://HOST:PORT/ is a query page. Stop with Ctrl-C. Do not run
-    `kg build` on the store while it is served read-only.
+    Queries see the union of all graphs as the default graph (the articles', the summary and the identity links), as in `kg query`; prefixes are not predeclared. Results are content-negotiated (JSON, XML, CSV, TSV; Turtle, N-Triples, RDF/XML for CONSTRUCT) and http://HOST:PORT/ is a query page. Requests whose Host is not this server's address, queries nested too deep, SERVICE and LOAD are refused; each query runs in a process bounded by --memory-limit and --timeout. Stop with Ctrl-C. While it serves, `kg build` refuses the store. With --allow-update a new path becomes an empty store.
     """
     from kg.serve import ServeConfig, serve
 
     config = ServeConfig(
-        store=store, port=port, bind=bind, allow_update=allow_update, timeout=timeout or None, cors=cors
+        store=store, port=port, bind=bind, allow_update=allow_update, timeout=timeout or None, cors=cors,
+        workers=workers, memory_mb=memory_limit or None, allow_service=allow_service,
+        allow_hosts=tuple(allow_host or ()),
     )
     code = serve(config, announce=lambda text: typer.echo(text, err=True))
     raise typer.Exit(code)

@@ -21,7 +21,7 @@ from kg.errors import QueryError, StoreError
 from kg.graph.iris import IDENTITY_GRAPH, SUMMARY_GRAPH
 from kg.graph.vocab import PREFIXES, bind_prefixes
 from kg.store.messages import one_line, store_error, syntax_message
-from kg.store.paths import check_path, is_locked
+from kg.store.paths import check_path, is_locked, served_by
 from kg.store.sparql_limits import check_sparql
 from kg.store.terms import to_ox, to_rdflib
 from kg.store.timeout import QueryResult, materialise, rebuild, run_with_timeout
@@ -87,6 +87,11 @@ class QuoteStore:
                     raise StoreError(f"store {path} is in use by another process")
                 store = ox.Store.read_only(str(path))
             else:
+                server = served_by(path) if path.is_dir() else None
+                if server is not None:
+                    raise StoreError(
+                        f"store {path} is being served by `kg serve` ({server}): stop it before writing to the store"
+                    )
                 store = ox.Store(str(path))
         except (OSError, RuntimeError) as err:
             raise store_error(path, err, "open") from None
