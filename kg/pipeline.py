@@ -17,10 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-import pyoxigraph as ox
-
 from kg.graph import analysis_to_graph, article_iri, article_key
-from kg.graph.iris import IDENTITY_GRAPH
 from kg.model import Analysis, Article
 from kg.read import DEFAULT_MAX_CHARS, check_inputs, iter_articles
 from kg.store import QuoteStore
@@ -266,19 +263,13 @@ def _finish(
     on_summary: Callable[[], None] | None,
     warn: Callable[[str], None],
 ) -> None:
-    """After the articles: the summary graph (kg.store.summary), and a word about the identity links
-    when this build changed the articles they were computed from (`kg build` does not recompute
-    them: `kg entities --link` does, with the user's alias table)."""
+    """After the articles: the corpus entities (kg.identity.corpus, in the identity graph, with the
+    alias rules stored there) and the summary graph (kg.store.summary), which counts them."""
     if not isinstance(store, QuoteStore):
         with QuoteStore.open(store) as opened:
             _finish(opened, report, summarise, on_summary, warn)
         return
     _summarise(store, report, summarise, on_summary)
-    if report.articles_built and store.ox.contains_named_graph(ox.NamedNode(str(IDENTITY_GRAPH))):
-        warn(
-            f"the identity links (owl:sameAs in {IDENTITY_GRAPH}) predate the {report.articles_built} article(s) "
-            f"built now: run `kg entities --link --store {store.path}` (with your --aliases table, if any) to update them"
-        )
 
 
 def _summarise(store: QuoteStore, report: BuildReport, enabled: bool, on_start: Callable[[], None] | None) -> None:

@@ -8,13 +8,11 @@ serves works on a copy.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import shutil
 import socket
 import subprocess
 import sys
-import time
 import xml.etree.ElementTree as ET
 from collections import Counter
 from collections.abc import Iterator
@@ -25,6 +23,7 @@ import networkx as nx
 import pyoxigraph as ox
 import pytest
 from graph_fixtures import ROCK, Art, Ent, Quote, build, synthetic_article
+from servers import free_port, oxigraph_server, stop, wait_ready
 from typer.testing import CliRunner
 
 from kg.cli import app
@@ -35,7 +34,7 @@ from kg.export.jsonld import context_document
 from kg.graph.iris import SUMMARY_GRAPH
 from kg.push import PushError, PushTarget, Retry, push
 from kg.query.named import QUERIES_DIR, bind_params, list_named, load_named, parse_header
-from kg.serve import ServeConfig, ServeError, find_oxigraph, server_command
+from kg.serve import ServeConfig, ServeError, server_command
 from kg.serve.run import _is_loopback, check_config
 from kg.store import QuoteStore
 from kg.store.summary import refresh_summary
@@ -44,57 +43,11 @@ ROOT = Path(__file__).resolve().parent.parent
 GRAPHML_XSD = ROOT / "tests" / "data" / "graphml-xsd" / "graphml.xsd"
 GML = "{http://graphml.graphdrawing.org/xmlns}"
 JSON_RESULTS = "application/sparql-results+json"
-READY_SECONDS = 20.0
 
 runner = CliRunner()
 
 
 # ------------------------------------------------------------------------------ helpers
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_ready(base: str, proc: subprocess.Popen[bytes]) -> None:
-    """Bounded wait until the SPARQL endpoint answers ASK {}; fails if the process died."""
-    deadline = time.monotonic() + READY_SECONDS
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            out = proc.stdout.read().decode() if proc.stdout else ""
-            pytest.fail(f"server exited with {proc.returncode}: {out[-2000:]}")
-        with contextlib.suppress(httpx.HTTPError):
-            if httpx.get(f"{base}/query", params={"query": "ASK {}"}, timeout=1.0).status_code == 200:
-                return
-        time.sleep(0.1)
-    pytest.fail(f"server at {base} not ready within {READY_SECONDS} s")
-
-
-def stop(proc: subprocess.Popen[bytes]) -> int:
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-    return proc.returncode
-
-
-@contextlib.contextmanager
-def oxigraph_server(location: Path, *, read_only: bool = False, union: bool = False) -> Iterator[str]:
-    port = free_port()
-    argv = [find_oxigraph(), "serve-read-only" if read_only else "serve", "--location", str(location)]
-    argv += ["--bind", f"127.0.0.1:{port}"] + (["--union-default-graph"] if union else [])
-    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_ready(base, proc)
-        yield base
-    finally:
-        stop(proc)
 
 
 def select(base: str, sparql: str) -> list[dict[str, str]]:
@@ -161,8 +114,9 @@ def test_push_copies_every_named_graph_exactly(
 ) -> None:
     result = runner.invoke(app, ["push", "--endpoint", target, "--store", str(sample_store_path), "--replace"])
     assert result.exit_code == 0, result.output
-    # The article's graph and the summary graph (the saved queries read it on the server too).
-    assert "pushed 2 graphs" in result.output
+    # The article's graph, the identity graph and the summary graph (the saved queries read them
+    # on the server too).
+    assert "pushed 3 graphs" in result.output
     local_counts = Counter(q.graph_name.value for q in local_quads)
     assert graph_counts(target) == dict(local_counts)
     assert server_quads(target) == local_quads  # every triple, in its graph, terms unchanged
@@ -232,9 +186,9 @@ def test_push_to_a_wrong_path_is_one_line(
 
 
 def test_push_retries_5xx_and_connection_errors_then_gives_up(sample: QuoteStore) -> None:
-    # The first graph's PUT fails twice, then the second graph (the summary) goes through at once.
+    # The first graph's PUT fails twice, then the other two (identity, summary) go through at once.
     answers = iter([httpx.ConnectError("refused"), httpx.Response(503, text="busy"), httpx.Response(204),
-                    httpx.Response(204)])
+                    httpx.Response(204), httpx.Response(204)])
     seen: list[str] = []
 
     def handler(request: httpx.Request) -> httpx.Response:
@@ -249,8 +203,8 @@ def test_push_retries_5xx_and_connection_errors_then_gives_up(sample: QuoteStore
     target = PushTarget.from_endpoint("http://127.0.0.1:9")
     with httpx.Client(transport=httpx.MockTransport(handler)) as client:
         report = push(sample, target, replace=True, retry=retry, client=client)
-    assert seen == ["PUT", "PUT", "PUT", "PUT"] and sleeps == [0.5, 1.0]
-    assert report.triples == len(sample.ox) and report.requests == 2
+    assert seen == ["PUT", "PUT", "PUT", "PUT", "PUT"] and sleeps == [0.5, 1.0]
+    assert report.triples == len(sample.ox) and report.requests == 3
 
     def always_down(request: httpx.Request) -> httpx.Response:
         return httpx.Response(502, text="Bad gateway\nmore detail")
@@ -395,7 +349,9 @@ def test_every_saved_query_has_a_header_and_returns_rows(sample: QuoteStore) -> 
     }  # fmt: skip
     for q in queries:
         assert q.title and q.description, q.name
-        rows = list(sample.query(q.sparql, bindings=bind_params(q, PARAMS.get(q.name, []))))
+        rows = list(sample.query(q.bound(bind_params(q, PARAMS.get(q.name, [])))))
+        assert rows, f"{q.name} returned no rows on the sample"
+        rows = list(sample.query(q.bound(bind_params(q, PARAMS.get(q.name, [])), oxigraph=True)))
         assert rows, f"{q.name} returned no rows on the sample"
 
 
@@ -407,20 +363,20 @@ def test_saved_queries_through_the_cli(sample_store_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     header, first, *_ = result.output.splitlines()
-    # `top` is the optional parameter (projected so that --param can bind it), empty here.
-    assert header == "speaker,kind,quotations,articles,direct,top" and first == "Saad al-Hadithi,Person,3,1,1,"
+    # Parameters are not projected: they are bound in the query's VALUES lines.
+    assert header == "speaker,kind,quotations,articles,direct" and first == "Saad al-Hadithi,Person,3,1,1"
     iri = "<https://w3id.org/quotegraph/id/place/iraq>"
     by_iri = runner.invoke(
         app, ["query", "--named", "who-said-what-about", "--param", f"entity={iri}", "--format", "json",
               "--store", str(sample_store_path)],
     )  # fmt: skip
     rows = json.loads(by_iri.output)["results"]["bindings"]
-    assert rows and {r["entity"]["type"] for r in rows} == {"uri"} and {r["about"]["value"] for r in rows} == {"Iraq"}
+    assert rows and {r["about"]["value"] for r in rows} == {"Iraq"}
     org = runner.invoke(
         app, ["query", "--named", "quotes-by-organisation", "--param", "org=PENTAGON", "--format", "csv",
               "--store", str(sample_store_path)],
     )  # fmt: skip
-    assert org.exit_code == 0 and org.output.splitlines()[1].startswith("PENTAGON,Pentagon,Pentagon,")
+    assert org.exit_code == 0 and org.output.splitlines()[1].startswith("Pentagon,Pentagon,")
     # The table, for people, leaves the parameter columns out: they repeat what was typed.
     table = runner.invoke(
         app, ["query", "--named", "top-speakers", "--param", "top=2", "--store", str(sample_store_path)],
@@ -445,14 +401,15 @@ def test_param_values_are_bound_never_spliced(tmp_path: Path) -> None:
         refresh_summary(st)  # as `kg build` does: the query finds names through the summary's index
     query = load_named("who-said-what-about")
     with QuoteStore.open(path, read_only=True) as st:
-        hits = list(st.query(query.sparql, bindings=bind_params(query, ['entity="The Rock" } Jo'])))
+        hits = list(st.query(query.bound(bind_params(query, ['entity="The Rock" } Jo']))))
         assert [(r["speaker"].value, r["about"].value) for r in hits] == [("Ann Lee", ROCK.name)]
         injected = 'x" } } UNION { ?q ?p ?text } #'
-        assert list(st.query(query.sparql, bindings=bind_params(query, [f"entity={injected}"]))) == []
+        assert list(st.query(query.bound(bind_params(query, [f"entity={injected}"])))) == []
+        assert list(st.query(query.bound(bind_params(query, ["entity=<urn:x> } UNION { ?q ?p ?text }"])))) == []
     result = runner.invoke(
         app, ["query", "--named", "who-said-what-about", "--param", 'entity=ROCK" }', "--format", "csv", "--store", str(path)]
     )
-    assert result.exit_code == 0 and result.output.splitlines()[1].startswith('"ROCK"" }",' + '"' + ROCK.name.replace('"', '""'))
+    assert result.exit_code == 0 and result.output.splitlines()[1].startswith('"' + ROCK.name.replace('"', '""') + '",Ann Lee')
 
 
 def test_param_errors() -> None:
@@ -546,8 +503,9 @@ def test_speaker_graphml_is_deterministic_and_matches_the_sample(sample: QuoteSt
         write_speaker_graphml(sample, f)
     assert first.read_bytes() == second.read_bytes()
     nodes, edges = speaker_network(sample)
-    hadithi = node_id("https://w3id.org/quotegraph/id/person/saad-al-hadithi")
-    usa = node_id("https://w3id.org/quotegraph/id/place/united-states")
+    # Nodes are corpus entities (kg.identity.corpus).
+    hadithi = node_id("https://w3id.org/quotegraph/id/entity/person/saad-al-hadithi")
+    usa = node_id("https://w3id.org/quotegraph/id/entity/place/united-states")
     assert nodes[hadithi]["quotations"] == 3
     assert [a["weight"] for s, t, a in edges.values() if (s, t) == (hadithi, usa)] == [2]
     speakers = sum(1 for n in nodes.values() if str(n["labels"]).endswith(":Speaker"))
@@ -574,7 +532,8 @@ def test_jsonld_context_is_published_and_nquads_keep_graphs(sample: QuoteStore, 
     assert doc["@context"] == json.loads(published.read_text(encoding="utf-8"))["@context"]
     export(sample, "nquads", tmp_path / "kg.nq")
     quads = list(ox.parse((tmp_path / "kg.nq").read_bytes(), format=ox.RdfFormat.N_QUADS))
-    # Every graph but the summary, whose counts are derived from the articles (`kg summarise`).
+    # Every graph but the summary, whose counts are derived from the articles (`kg summarise`);
+    # the identity graph travels (its owl:sameAs links and corpus entities are knowledge).
     articles = {q for q in sample.quads() if q.graph_name != ox.NamedNode(str(SUMMARY_GRAPH))}
     assert {q.graph_name.value for q in quads} == set(sample.graphs()) - {str(SUMMARY_GRAPH)}
     assert set(quads) == articles and len(articles) < len(sample.ox)

@@ -18,7 +18,7 @@ from conftest import DEV_DIR, SAMPLE_DIR
 
 import kg.pipeline
 from kg.errors import KgError
-from kg.graph.iris import SUMMARY_GRAPH
+from kg.graph.iris import IDENTITY_GRAPH, SUMMARY_GRAPH
 from kg.model import Article, content_hash
 from kg.parallel import workers as pool_engine
 from kg.parallel.results import ArticleResult
@@ -198,10 +198,10 @@ def test_dask_no_load_leaves_loadable_shards(corpus, serial, tmp_path, scheduler
         info = read_header(shard)
         assert info is not None
         loaded.load(path=str(shard), format=ox.RdfFormat.N_QUADS)  # = `oxigraph load`
-    # Shards hold articles only: the summary graph is computed after loading (`kg summarise`).
-    # The repeated id was renamed while reading, so no two shards hold one graph.
-    summary = f"<{SUMMARY_GRAPH}>"
-    assert sorted(str(q) for q in loaded) == [q for q in serial[0] if not q.endswith(summary)]
+    # Shards hold articles only: the identity and summary graphs are computed after loading
+    # (`kg summarise`).  The repeated id was renamed while reading, so no two shards hold one graph.
+    derived = (f"<{SUMMARY_GRAPH}>", f"<{IDENTITY_GRAPH}>")
+    assert sorted(str(q) for q in loaded) == [q for q in serial[0] if not q.endswith(derived)]
 
 
 def test_cli_dask_json_summary(corpus, tmp_path, scheduler, monkeypatch, capsys):

@@ -33,7 +33,7 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 
 from kg.errors import InputError, StoreError
-from kg.graph.iris import SUMMARY_GRAPH
+from kg.graph.iris import IDENTITY_GRAPH, SUMMARY_GRAPH
 from kg.store import QuoteStore
 from kg.store.messages import store_error
 from kg.store.summary import has_summary, refresh_summary
@@ -150,11 +150,13 @@ def assert_one_line_error(run: Run, code: int, message: str | re.Pattern[str]) -
 
 
 def nquads(store: Path) -> list[str]:
-    """Every quad of the store's articles as sorted N-Quads lines (not the derived summary graph:
-    its counts change with every article added, see `summary_is_current`)."""
+    """Every quad of the store's articles as sorted N-Quads lines (not the derived summary and
+    identity graphs: they change with every article added, see `summary_is_current`;
+    tests/test_identity.py checks the identity graph is the same however a store was built)."""
     with QuoteStore.open(store, read_only=True) as st:
         data = st.ox.dump(format=ox.RdfFormat.N_QUADS) or b""
-    return sorted(line for line in data.decode("utf-8").splitlines() if not line.endswith(f"<{SUMMARY_GRAPH}> ."))
+    derived = (f"<{SUMMARY_GRAPH}> .", f"<{IDENTITY_GRAPH}> .")
+    return sorted(line for line in data.decode("utf-8").splitlines() if not line.endswith(derived))
 
 
 def summary_lines(store: Path) -> list[str]:
@@ -177,11 +179,13 @@ def fingerprint(store: Path) -> tuple[int, str]:
 
 def graphs_of(store: Path) -> dict[str, list[str]]:
     """Named graph IRI → its triples as sorted N-Triples-like lines; the articles' graphs (and any
-    graph written by other means), not the derived summary graph."""
+    graph written by other means), not the derived summary and identity graphs (recomputed over
+    every article by each build)."""
     out: dict[str, list[str]] = defaultdict(list)
+    derived = {ox.NamedNode(str(SUMMARY_GRAPH)), ox.NamedNode(str(IDENTITY_GRAPH))}
     with QuoteStore.open(store, read_only=True) as st:
         for q in st.quads():
-            if q.graph_name != ox.NamedNode(str(SUMMARY_GRAPH)):
+            if q.graph_name not in derived:
                 out[getattr(q.graph_name, "value", "")].append(str(q.triple))
     return {g: sorted(lines) for g, lines in out.items()}
 

@@ -8,7 +8,7 @@ import sys
 from contextlib import nullcontext
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -197,20 +197,40 @@ def build_command(
 def summarise_command(
     store: Annotated[Path, typer.Option("--store", "-s", help="On-disk store directory.")] = Path(DEFAULT_STORE),
     as_json: Annotated[bool, typer.Option("--json", help="Print the counts as a JSON object.")] = False,
+    endpoint: Annotated[
+        str | None,
+        typer.Option("--endpoint", help="Summarise what this SPARQL server holds instead of a local store (its query URL, "
+                     "or an Oxigraph server's base URL); written there with SPARQL 1.1 Update.", show_default=False),
+    ] = None,
+    update_endpoint: Annotated[
+        str | None, typer.Option("--update-endpoint", help="The server's update URL, when not the query URL "
+                                 "(Oxigraph: base/update, found from the base URL).", show_default=False)
+    ] = None,
 ) -> None:
-    """Recompute the store's summary graph (speaker tallies, co-quoted pairs, event and addressee tallies
-    and the name index that the saved queries read). `kg build` does this itself; run it after loading data by other means (`oxigraph load`)."""
+    """Recompute the corpus entities and the summary graph (speaker tallies, co-quoted pairs, event and addressee tallies
+    and the name index that the saved queries read). `kg build` does this itself; run it after loading data by other means (`oxigraph load`), or with --endpoint on a SPARQL server that articles were pushed to from one store or several."""
     from kg.errors import StoreError
     from kg.store import QuoteStore
-    from kg.store.summary import refresh_summary
+    from kg.store.summary import refresh_summary, summarise_endpoint
 
+    if endpoint is not None:
+        from kg.query.remote import Endpoint
+
+        report = summarise_endpoint(Endpoint.from_url(endpoint, update_endpoint))
+        where = endpoint
+        _print_summary(where, report, as_json)
+        return
     if not store.is_dir():
         raise StoreError(f"no store at {store} (build one with `kg build ARTICLES --store {store}`)")
     # A spinner on a terminal: on a big store this takes minutes.
     spinner = err_console.status(f"summarising {store}") if sys.stderr.isatty() and not as_json else nullcontext()
     with QuoteStore.open(store) as opened, spinner:
         report = refresh_summary(opened)
-    counts = {"store": str(store), "speakers": report.speakers, "pairs": report.pairs, "events": report.events,
+    _print_summary(str(store), report, as_json)
+
+
+def _print_summary(store: str, report: Any, as_json: bool) -> None:
+    counts = {"store": store, "speakers": report.speakers, "pairs": report.pairs, "events": report.events,
               "addressees": report.addressees, "names": report.names, "changed": report.changed}
     if as_json:
         print(json.dumps(counts, indent=2, sort_keys=True))

@@ -33,6 +33,8 @@ class Kind(str, Enum):
     all = "all"
     person = "person"
     organization = "organization"
+    group = "group"
+    place = "place"
 
 
 class Format(str, Enum):
@@ -49,11 +51,11 @@ def entities_command(
     aliases: AliasesOption = None,
     kind: Annotated[Kind, typer.Option("--kind", help="Which entities to list.")] = Kind.all,
     link: Annotated[
-        bool, typer.Option("--link", help="Write the owl:sameAs links into the store (named graph qgid:graph/identity).")
+        bool, typer.Option("--link", help="Recompute the corpus entities and owl:sameAs links in the store's identity graph now, with --aliases kept for later builds (kg build does it too).")
     ] = False,
     fmt: Annotated[Format, typer.Option("--format", help="table or json.")] = Format.table,
 ) -> None:
-    """People and organisations across articles: name variants, articles, and the links between their nodes."""
+    """Corpus entities (people, organisations, groups, places) across articles: name variants, articles, and the links between their nodes."""
     from kg.identity import identities, link_store, read_alias_table
     from kg.identity.render import explain_text, identities_table, report_dict
 

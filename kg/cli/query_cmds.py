@@ -62,7 +62,7 @@ def query_command(
 ) -> None:
     """Run a SPARQL query over all articles (contract prefixes such as schema:, qg:, qgid: are predeclared).
 
-    CONSTRUCT and DESCRIBE results print as Turtle. The union of article graphs repeats a triple once per article holding it: use SELECT DISTINCT or COUNT(DISTINCT …) to count things. Saved queries: `kg query --list-named`, then `kg query --named NAME --param name=value`; values are bound by the engine, never pasted into the query.
+    CONSTRUCT and DESCRIBE results print as Turtle. The union of article graphs repeats a triple once per article holding it: use SELECT DISTINCT or COUNT(DISTINCT …) to count things. Saved queries: `kg query --list-named`, then `kg query --named NAME --param name=value`; values are written into the query's VALUES lines as escaped SPARQL terms, never pasted as text.
     """
     from kg.query import run_query
     from kg.query.named import bind_params, list_named, load_named
@@ -73,13 +73,11 @@ def query_command(
     sources = sum(x is not None for x in (sparql, file, named))
     if sources != 1:
         raise QueryError("give the query as an argument, with -f FILE or with --named NAME (exactly one)")
-    bindings = None
-    parameters: list[str] = []
     if named is not None:
         query = load_named(named)
-        text = query.sparql
-        bindings = bind_params(query, params or [])
-        parameters = [p.name for p in query.params]
+        # The values go into the query's `VALUES ?name { UNDEF }` lines as escaped SPARQL terms
+        # (kg.query.named); on the local store, the query's Oxigraph-only form when it has one.
+        text = query.bound(bind_params(query, params or []), oxigraph=True)
     elif params:
         raise QueryError("--param binds the parameters of a saved query: use it with --named NAME")
     else:
@@ -91,7 +89,7 @@ def query_command(
             else sparql or ""
         )
     with QuoteStore.open(store, read_only=True) as st:
-        out = run_query(st, text or "", fmt.value, bindings=bindings, timeout=timeout, hidden=parameters)
+        out = run_query(st, text or "", fmt.value, timeout=timeout)
     typer.echo(out, nl=False)
 
 

@@ -1,6 +1,8 @@
 """CSV tables for spreadsheets and pandas: quotations.csv, entities.csv, events.csv.
 
 One row per quotation / entity / event, sorted; multi-valued cells are joined with "; ".
+Entities are corpus entities (kg.identity.corpus: "Obama" and "Barack Obama" are one row, its
+article-level nodes listed), and a quotation's speaker and addressee are named as such.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import IO
 
+from kg.identity.corpus import canonical_entities
 from kg.query.props import OA, PROV, QG, RDF_TYPE, SCHEMA, SEM, Props, collect, local_name, names, one
 from kg.store import QuoteStore
 
@@ -24,10 +27,8 @@ SELECT DISTINCT ?s ?p ?o WHERE {
   VALUES ?p { rdf:type schema:name schema:alternateName }
   GRAPH ?g { ?s a ?class ; ?p ?o }  # one article at a time: entity facts repeat per article
 }"""
-_MENTIONED_IN = (
-    "SELECT ?e (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a a schema:NewsArticle ; schema:mentions ?e } GROUP BY ?e"
-)
-_QUOTED = "SELECT ?e (COUNT(DISTINCT ?q) AS ?n) WHERE { ?q a schema:Quotation ; schema:spokenByCharacter ?e } GROUP BY ?e"
+_MENTIONED_IN = "SELECT DISTINCT ?e ?x WHERE { ?x a schema:NewsArticle ; schema:mentions ?e }"
+_QUOTED = "SELECT DISTINCT ?e ?x WHERE { ?x a schema:Quotation ; schema:spokenByCharacter ?e }"
 _EVENTS = "SELECT DISTINCT ?s ?p ?o WHERE { ?s a sem:Event ; ?p ?o }"
 
 _KINDS = {
@@ -52,17 +53,24 @@ def _offset(props: Props, selectors: dict[str, Props], which: str) -> str:
 
 
 def quotations(store: QuoteStore) -> Table:
-    header = ["quote", "article", "start", "end", "type", "speaker", "speaker_name", "speaker_mention", "cue",
-              "addressee", "addressee_name", "channel", "time_text", "time_value", "text"]  # fmt: skip
+    header = ["quote", "article", "start", "end", "type", "speaker", "speaker_entity", "speaker_name",
+              "speaker_mention", "cue", "addressee", "addressee_entity", "addressee_name", "channel", "time_text",
+              "time_value", "text"]  # fmt: skip
     selectors = collect(store, _SELECTORS)
     name_of = names(store)
+    corpus = canonical_entities(store)
+
+    def entity(node: str) -> tuple[str, str]:
+        """(corpus entity, its name) of an article-level node; the node itself without one."""
+        return (corpus[node][0], corpus[node][1]) if node in corpus else (node, name_of.get(node, ""))
+
     rows = []
     for q, p in collect(store, _QUOTES).items():
         speaker, addressee = one(p, SCHEMA + "spokenByCharacter"), one(p, QG + "addressee")
         rows.append([
             q, one(p, SCHEMA + "isPartOf"), _offset(p, selectors, "start"), _offset(p, selectors, "end"),
-            local_name(one(p, QG + "quoteType")).lower(), speaker, name_of.get(speaker, ""),
-            one(p, QG + "speakerMention"), one(p, QG + "cue"), addressee, name_of.get(addressee, ""),
+            local_name(one(p, QG + "quoteType")).lower(), speaker, *(entity(speaker) if speaker else ("", "")),
+            one(p, QG + "speakerMention"), one(p, QG + "cue"), addressee, *(entity(addressee) if addressee else ("", "")),
             one(p, QG + "channel"), one(p, QG + "timeText"), one(p, QG + "timeValue"), one(p, SCHEMA + "text"),
         ])  # fmt: skip
     rows.sort(key=lambda r: (r[1], int(r[2]) if r[2] else -1, r[0]))
@@ -70,17 +78,35 @@ def quotations(store: QuoteStore) -> Table:
 
 
 def entities(store: QuoteStore) -> Table:
-    header = ["entity", "kind", "name", "alternate_names", "articles", "quotations"]
-    counts: dict[str, dict[str, str]] = defaultdict(dict)
-    for column, sparql in (("articles", _MENTIONED_IN), ("quotations", _QUOTED)):
+    """One row per corpus entity: its article-level nodes, the articles mentioning any of them and
+    the quotations any of them said.  A node without a corpus entity (a store whose identity graph
+    was never computed) is a row of its own."""
+    header = ["entity", "kind", "name", "alternate_names", "nodes", "articles", "quotations"]
+    corpus = canonical_entities(store)
+    mentioned: dict[str, set[str]] = defaultdict(set)
+    quoted: dict[str, set[str]] = defaultdict(set)
+    for sparql, into in ((_MENTIONED_IN, mentioned), (_QUOTED, quoted)):
         for sol in store.query(sparql):  # type: ignore[union-attr]
-            counts[sol["e"].value][column] = sol["n"].value
+            node = sol["e"].value
+            into[corpus[node][0] if node in corpus else node].add(sol["x"].value)
+    grouped: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for node, p in collect(store, _ENTITIES).items():
+        key = corpus[node][0] if node in corpus else node
+        merged = grouped[key]
+        merged["nodes"].add(node)
+        for predicate in (RDF_TYPE, SCHEMA + "name", SCHEMA + "alternateName"):
+            merged[predicate] |= p.get(predicate, set())
     rows = []
-    for e, p in collect(store, _ENTITIES).items():
-        kinds = sorted(_KINDS[c] for c in p.get(RDF_TYPE, ()) if c in _KINDS)
+    for key, p in grouped.items():
+        canonical = next((corpus[n] for n in sorted(p["nodes"]) if n in corpus), None)
+        if canonical is not None:
+            kind, name = canonical[2], canonical[1]
+        else:
+            kind, name = "; ".join(sorted(_KINDS[c] for c in p.get(RDF_TYPE, ()) if c in _KINDS)), one(p, SCHEMA + "name")
+        names_all = (p.get(SCHEMA + "name", set()) | p.get(SCHEMA + "alternateName", set())) - {name}
         rows.append([
-            e, "; ".join(kinds), one(p, SCHEMA + "name"), _all(p, SCHEMA + "alternateName"),
-            counts[e].get("articles", "0"), counts[e].get("quotations", "0"),
+            key, kind, name, "; ".join(sorted(names_all)), "; ".join(sorted(p["nodes"])),
+            str(len(mentioned.get(key, ()))), str(len(quoted.get(key, ()))),
         ])  # fmt: skip
     rows.sort()
     return header, rows

@@ -323,15 +323,23 @@ Attrs = dict[str, str | int]
 
 def speaker_network(store: QuoteStore) -> tuple[dict[str, Attrs], dict[str, tuple[str, str, Attrs]]]:
     """(node id → attributes, edge id → (source id, target id, attributes)) of the network."""
+    from kg.identity.corpus import canonical_entities
+
+    # Nodes are corpus entities (kg.identity.corpus): "Obama" and "Barack Obama" are one speaker.
+    corpus = canonical_entities(store)
+
+    def node(iri: str) -> str:
+        return corpus[iri][0] if iri in corpus else iri
+
     speakers_of: dict[str, set[str]] = defaultdict(set)  # quotation → speakers
     quoted_in: dict[str, set[str]] = defaultdict(set)  # article → speakers
     for sol in store.query(_QUOTE_SPEAKERS):  # type: ignore[union-attr]
-        speakers_of[sol["q"].value].add(sol["s"].value)
-        quoted_in[sol["a"].value].add(sol["s"].value)
+        speakers_of[sol["q"].value].add(node(sol["s"].value))
+        quoted_in[sol["a"].value].add(node(sol["s"].value))
     about: Counter[tuple[str, str]] = Counter()
     mentioned: Counter[str] = Counter()
     for sol in store.query(_QUOTE_ABOUT):  # type: ignore[union-attr]
-        q, entity = sol["q"].value, sol["e"].value
+        q, entity = sol["q"].value, node(sol["e"].value)
         mentioned[entity] += 1
         for speaker in speakers_of.get(q, ()):
             if speaker != entity:  # a speaker naming itself is no tie in a network
@@ -344,6 +352,8 @@ def speaker_network(store: QuoteStore) -> tuple[dict[str, Attrs], dict[str, tupl
 
     iris = set(spoken) | {entity for _, entity in about}
     kinds, display = _kinds(store), names(store)
+    for _, (entity, name, kind) in corpus.items():
+        kinds[entity], display[entity] = kind, name
     nodes: dict[str, Attrs] = {}
     for iri in iris:
         kind = kinds.get(iri, "Other")

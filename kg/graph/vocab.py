@@ -70,6 +70,14 @@ QG_TERMS: tuple[str, ...] = (
     "statementCount",
     "speakerCount",
     "speakerNames",
+    # the identity graph (kg.identity.corpus): corpus entities and the alias rules they follow
+    "CorpusEntity",
+    "canonicalEntity",
+    "entityKind",
+    "AliasRule",
+    "aliasName",
+    "alias",
+    "aliasSource",
 )
 
 QG = ClosedNamespace(QG_NS, list(QG_TERMS))

@@ -11,10 +11,17 @@ remaining variants, each link with its evidence:
 2. **Surname** (people): a person known only by a surname ("Warner", in an article that never
    gives the first name) joins the one person of the store with that surname; with two or more
    ("Hori Parata", "Te Kaurinui Robert Parata") it joins none.  *Surname guard.*
-3. **Alternate name** (organisations): an organisation whose name another organisation carries as
-   an alternate name in some article ("Daesh" ← "ISIS" with alternate "Daesh"), if only one does.
+3. **Same name, alternate name** (organisations): organisations with the same name (an article's
+   "World Health Organization (WHO)" is the name "World Health Organization" with the acronym
+   "WHO" stated: kg.identity.records), and an organisation whose name another organisation
+   carries as an alternate name in some article ("Daesh" ← "ISIS" with alternate "Daesh"; "WHO"
+   ← "World Health Organization" with the stated acronym), if only one does.  An acronym no
+   article states and no alias table gives is not guessed from initials.
 4. **Alias table** (`--aliases FILE.csv`): rows pin identities whatever the rules say; a Wikidata
    QID adds `owl:sameAs <http://www.wikidata.org/entity/QID>` and joins entities sharing it.
+
+Places (one node per name already) and unnamed groups (local to their article: "officials" in
+two articles are not the same people) are identities of one node each.
 
 Guard on 1 and 2: two people whose roles both name organisations, none of them in common
 (e.g. "spokesman, Pentagon" vs "professor, Harvard University"), are never linked.
@@ -35,13 +42,14 @@ from kg.identity.table import AliasRow
 from kg.resolve.names import normalise_name, strip_titles
 
 _FUNCTION_WORDS = frozenset({"the", "of", "for", "and", "&", "'s"})
+_ACRONYM = re.compile(r"^[A-Z][A-Z&.\-]{1,11}$")
 
 
 @dataclass(frozen=True)
 class Merge:
     member: str  # IRI linked…
     into: str  # …to this IRI
-    rule: str  # "name variant" | "surname" | "alternate name" | "alias table" | "wikidata"
+    rule: str  # "name variant" | "surname" | "same name" | "alternate name" | "alias table" | "wikidata"
     evidence: str
 
 
@@ -130,13 +138,20 @@ def resolve_identities(records: dict[str, EntityRecord], table: Sequence[AliasRo
     }
     _name_variants(records, people, links, blocked)
     _surnames(records, people, links, blocked)
-    _alternate_names(records, links, blocked)
+    _organisation_names(records, links, blocked)
     qids, warnings = _alias_table(records, table, links)
     return _report(records, people, links, blocked, qids, warnings)
 
 
 def _rank(records: dict[str, EntityRecord], people: dict[str, PersonName], iri: str) -> tuple:
-    spec = people[iri].specificity if iri in people else (0, 0, 0, 0)
+    """Which node of an identity is its canonical one (the highest): the most specific person
+    name; for organisations a spelled-out name before an acronym ("World Health Organization",
+    not "WHO"); then the most articles and alternate names; the IRI breaks ties."""
+    if iri in people:
+        spec = people[iri].specificity
+    else:
+        name = records[iri].name
+        spec = (int(not _ACRONYM.match(name)), 0, 0, 0)
     return (spec, len(records[iri].articles), len(records[iri].alternates), iri)
 
 
@@ -203,18 +218,31 @@ def _surnames(
         links.link(Merge(iri, target, "surname", evidence))
 
 
-def _alternate_names(records: dict[str, EntityRecord], links: _Links, blocked: list[Blocked]) -> None:
+def _organisation_names(records: dict[str, EntityRecord], links: _Links, blocked: list[Blocked]) -> None:
+    """Organisations that share a name ("World Health Organization" as one article writes it and
+    as another states it with its acronym), then an organisation whose name another carries as an
+    alternate name in some article ("WHO" ← "World Health Organization (WHO)"), if only one does."""
     orgs = {iri: rec for iri, rec in sorted(records.items()) if rec.kind == "Organization"}
+    by_name: dict[str, list[str]] = {}
+    for iri, rec in orgs.items():
+        for n in rec.names:
+            by_name.setdefault(normalise_name(n), []).append(iri)
+    for _, iris in sorted(by_name.items()):
+        first, *others = sorted(set(iris))
+        for other in others:
+            evidence = f"both are called “{records[first].name}” (articles {_list(records[other].articles)} / {_list(records[first].articles)})"
+            links.link(Merge(other, first, "same name", evidence))
     carriers: dict[str, list[str]] = {}
     for iri, rec in orgs.items():
         for alt in rec.alternates:
             carriers.setdefault(normalise_name(alt), []).append(iri)
     for iri, rec in orgs.items():
         found = sorted({c for n in rec.names for c in carriers.get(normalise_name(n), []) if c != iri})
-        if len(found) > 1:
+        clusters = {links.find(c) for c in found} - {links.find(iri)}
+        if len(clusters) > 1:
             blocked.append(_blocked(records, iri, found, "ambiguous: several organisations use this name as an alias"))
-        elif found:
-            target = found[0]
+        elif clusters:
+            target = next(c for c in found if links.find(c) in clusters)
             evidence = f"“{rec.name}” is an alternate name of “{records[target].name}” (articles {_list(records[target].articles)})"
             links.link(Merge(iri, target, "alternate name", evidence))
 
@@ -225,6 +253,8 @@ def _alias_table(
     """Apply pinned rows; returns IRI → QIDs and warnings for names the store does not know."""
     by_name: dict[str, list[str]] = {}
     for iri, rec in sorted(records.items()):
+        if rec.kind not in ("Person", "Organization"):
+            continue  # places are one node already; groups are local to their article
         for n in rec.all_names():
             by_name.setdefault(name_key(n), []).append(iri)
     qids: dict[str, set[str]] = {}

@@ -6,22 +6,32 @@ the identity graph this package writes never feeds back into its own input.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from kg.store import QuoteStore
 
 SCHEMA_PERSON = "https://schema.org/Person"
 SCHEMA_ORGANIZATION = "https://schema.org/Organization"
+SCHEMA_PLACE = "https://schema.org/Place"
+QG_GROUP = "https://w3id.org/quotegraph/ontology#Group"
+# A node typed several ways is read as the first kind it has in this order.
+KINDS = {SCHEMA_PERSON: "Person", SCHEMA_ORGANIZATION: "Organization", SCHEMA_PLACE: "Place", QG_GROUP: "Group"}
+_KIND_ORDER = ("Person", "Organization", "Place", "Group")
 
 _ENTITIES = """
 SELECT ?e ?kind ?name ?alt ?id WHERE {
   GRAPH ?g {
     ?a a schema:NewsArticle ; schema:identifier ?id .
     ?e a ?kind ; schema:name ?name .
-    FILTER (?kind IN (schema:Person, schema:Organization))
+    FILTER (?kind IN (schema:Person, schema:Organization, schema:Place, qg:Group))
     OPTIONAL { ?e schema:alternateName ?alt }
   }
 }"""
+
+# "World Health Organization (WHO)" — and, as the entity recogniser sometimes cuts it, "World
+# Health Organization (WHO": the article states the acronym; the name is what stands before it.
+_STATED_ACRONYM = re.compile(r"^(?P<name>.*\S)\s*\(\s*(?P<acronym>[A-Z][A-Za-z&.\-]{1,11})\s*\)?$")
 
 _ROLES = """
 SELECT ?e ?id ?title ?rank ?orgname ?orgalt WHERE {
@@ -47,7 +57,7 @@ class RoleRecord:
 @dataclass
 class EntityRecord:
     iri: str
-    kind: str  # "Person" | "Organization"
+    kind: str  # "Person" | "Organization" | "Place" | "Group"
     names: set[str] = field(default_factory=set)  # canonical names (one per article, usually equal)
     alternates: set[str] = field(default_factory=set)
     articles: set[str] = field(default_factory=set)
@@ -62,21 +72,37 @@ class EntityRecord:
         return self.names | self.alternates
 
 
+def _split_stated_acronyms(record: EntityRecord) -> None:
+    """"World Health Organization (WHO)" as a name is the name plus the acronym the article
+    states for it: identity compares "World Health Organization" and "WHO" with other articles."""
+    for name in sorted(record.names | record.alternates):
+        found = _STATED_ACRONYM.match(name)
+        if found is None:
+            continue
+        target = record.names if name in record.names else record.alternates
+        target.discard(name)
+        target.add(found["name"])
+        record.alternates.add(found["acronym"])
+
+
 def load_records(store: QuoteStore) -> dict[str, EntityRecord]:
     """IRI → record of every person and organisation in the store's article graphs."""
     records: dict[str, EntityRecord] = {}
     for row in store.query(_ENTITIES):  # type: ignore[union-attr]
         iri = row["e"].value
-        kind = "Person" if row["kind"].value == SCHEMA_PERSON else "Organization"
+        kind = KINDS[row["kind"].value]
         record = records.get(iri)
         if record is None:
             record = records[iri] = EntityRecord(iri=iri, kind=kind)
-        elif kind == "Person":  # a node typed both ways is treated as the person it names
+        elif _KIND_ORDER.index(kind) < _KIND_ORDER.index(record.kind):  # a person typed both ways is the person
             record.kind = kind
         record.names.add(row["name"].value)
         record.articles.add(row["id"].value)
         if row["alt"] is not None:
             record.alternates.add(row["alt"].value)
+    for record in records.values():
+        if record.kind == "Organization":
+            _split_stated_acronyms(record)
     roles: dict[tuple[str, str, str, str | None], RoleRecord] = {}
     for row in store.query(_ROLES):  # type: ignore[union-attr]
         iri = row["e"].value

@@ -1,10 +1,11 @@
 """The identity graph in the store, and `kg who`: everything one speaker said.
 
-Identity links are kept apart from the article graphs, in the named graph `qgid:graph/identity`:
-one `owl:sameAs` triple from each linked node to its identity's canonical node, and
-`canonical owl:sameAs <http://www.wikidata.org/entity/QID>` for pinned QIDs.  Article graphs are
-never rewritten, so rebuilding an article cannot break a link's evidence, and `link_store`
-recomputes the whole graph from the current store (an article removed or changed drops its links).
+Identity is kept apart from the article graphs, in the named graph `qgid:graph/identity`: the
+corpus entities and each node's `qg:canonicalEntity` (kg.identity.corpus), one `owl:sameAs`
+triple from each linked node to its identity's canonical node, and `canonical owl:sameAs
+<http://www.wikidata.org/entity/QID>` for pinned QIDs.  Article graphs are never rewritten, so
+rebuilding an article cannot break a link's evidence; `kg build` (and `link_store`) recompute the
+graph from the current store (an article removed or changed drops its links).
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from rdflib.namespace import OWL
 
 from kg.graph.iris import IDENTITY_GRAPH
 from kg.graph.vocab import bind_prefixes
-from kg.identity.cluster import Identity, IdentityReport, resolve_identities
+from kg.identity.cluster import Identity, IdentityReport
+from kg.identity.corpus import compute_identities, refresh_identity
 from kg.identity.records import load_records
 from kg.identity.table import WIKIDATA_ENTITY, AliasRow
 from kg.store import QuoteStore
@@ -52,11 +54,14 @@ SELECT ?p ?id ?title ?rank ?org WHERE {
 
 
 def identities(store: QuoteStore, table: list[AliasRow] | None = None) -> IdentityReport:
-    """The identities of a store (computed, not read from the identity graph)."""
-    return resolve_identities(load_records(store), table or [])
+    """The identities of a store, computed from its articles (nothing written) with TABLE, or
+    else with the alias rules stored by the last `kg entities --link --aliases`."""
+    return compute_identities(store, table)[0]
 
 
 def identity_graph(report: IdentityReport) -> Graph:
+    """The owl:sameAs links alone (each linked node → its identity's canonical node, and the
+    canonical node → Wikidata), as an rdflib graph: the interoperable part of the identity graph."""
     graph = bind_prefixes(Graph(identifier=IDENTITY_GRAPH))
     graph.bind("wd", WIKIDATA_ENTITY)
     for identity in report.identities:
@@ -70,13 +75,16 @@ def identity_graph(report: IdentityReport) -> Graph:
 
 
 def link_store(store: QuoteStore, table: list[AliasRow] | None = None) -> IdentityReport:
-    """Recompute the identities and replace the identity graph with their owl:sameAs links."""
-    report = identities(store, table)
-    graph = identity_graph(report)
-    if len(graph):
-        store.replace_article(str(IDENTITY_GRAPH), graph)
-    else:
-        store.remove_article(str(IDENTITY_GRAPH))
+    """Recompute the corpus entities and their owl:sameAs links into the identity graph (with
+    TABLE, which then replaces the stored alias rules), and the summary's counts with them when
+    the store had a current summary (they count corpus entities)."""
+    from kg.store.summary import has_summary, refresh_summary
+
+    current = has_summary(store)
+    store.invalidate_summary(force=True)
+    report = refresh_identity(store, table)
+    if current:
+        refresh_summary(store, identity=False)
     return report
 
 

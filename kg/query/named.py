@@ -1,24 +1,38 @@
 """Saved queries: `queries/NAME.rq` files run by name with bound parameters.
 
-Each file opens with a comment header:
+Each file opens with a comment header, one field per line, fields separated by blank lines:
 
     # title: Who said what about …
+
     # description: Quotations that mention an entity …
-    #   (an indented comment line continues the field above)
+
     # param: entity — what the value means
+
     # param: org? — a trailing `?` makes the parameter optional
 
-Parameter values are never spliced into the query text: they become pyoxigraph terms and are
-bound by the engine (`QuoteStore.query(bindings=…)`), so a value such as `x" } ?s ?p ?o {` is just
-a string.  `name=value` binds a plain string literal, `name=<IRI>` an IRI.  pyoxigraph only
-binds variables that the SELECT projects, so every parameter must appear in the projection.
+(The blank lines are for other tools: SPARQLWrapper drops a comment line only when a newline that
+no other comment took precedes it, then takes the first query keyword it finds — in a header of
+consecutive lines, every second line stays, and "Addressees" reads as ADD.)  An indented comment
+line (`#   …`) continues the field above.
+
+Every file is plain SPARQL 1.1 and declares each parameter as `VALUES ?name { UNDEF }`, on a line
+of its own at the top of its WHERE clause: binding a parameter is replacing that UNDEF by a value,
+which every engine honours — `kg query --param`, a SPARQLWrapper or rdflib client, or a hand-edited
+query sent over the SPARQL protocol.  `kg` writes the value as a SPARQL term (`name=value` a
+string literal, escaped; `name=<IRI>` an IRI, checked), so a value such as `x" } ?s ?p ?o {` is
+just a string.  Appending a VALUES block after the query (rdflib's `initBindings` over
+SPARQLStore) would not bind it: the query does not project its parameters.
+
+A query may also have a faster, Oxigraph-only form (SPARQL 1.2 `LATERAL`) in
+`queries/oxigraph/NAME.rq`, with the same parameters and rows; `kg query --named` runs that one on
+the local store (benchmarks/README.md has the difference), the plain one is for every other engine.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -46,9 +60,16 @@ class NamedQuery:
     params: tuple[Param, ...]
     sparql: str
     path: Path
+    oxigraph_sparql: str | None = None  # the Oxigraph-only form (queries/oxigraph/NAME.rq), if any
 
     def param(self, name: str) -> Param | None:
         return next((p for p in self.params if p.name == name), None)
+
+    def bound(self, bindings: dict[str, ox.NamedNode | ox.Literal], *, oxigraph: bool = False) -> str:
+        """The query text with each parameter's `VALUES ?name { UNDEF }` given its value (those
+        not in BINDINGS stay UNDEF); the Oxigraph-only form when asked for and there is one."""
+        text = self.oxigraph_sparql if oxigraph and self.oxigraph_sparql is not None else self.sparql
+        return bind_text(text, bindings, where=str(self.path))
 
 
 def parse_header(name: str, text: str, path: Path) -> NamedQuery:
@@ -59,8 +80,7 @@ def parse_header(name: str, text: str, path: Path) -> NamedQuery:
     for line in text.splitlines():
         stripped = line.strip()
         if not stripped:
-            current = None
-            continue
+            continue  # fields are separated by blank lines; an indented line still continues one
         if not stripped.startswith("#"):
             break  # the header ends at the first line of SPARQL
         found = _FIELD.match(stripped)
@@ -100,7 +120,11 @@ def list_named(directory: Path | None = None) -> list[NamedQuery]:
     found = []
     for path in sorted(directory.glob("*.rq")):
         if _NAME.match(path.stem):
-            found.append(parse_header(path.stem, path.read_text(encoding="utf-8"), path))
+            query = parse_header(path.stem, path.read_text(encoding="utf-8"), path)
+            fast = directory / "oxigraph" / path.name
+            if fast.is_file():
+                query = replace(query, oxigraph_sparql=fast.read_text(encoding="utf-8"))
+            found.append(query)
     return found
 
 
@@ -121,6 +145,23 @@ def parse_value(text: str) -> ox.NamedNode | ox.Literal:
         except ValueError as err:
             raise QueryError(f"{text} is not a valid IRI: {err}") from None
     return ox.Literal(text)
+
+
+def parameter_line(name: str) -> re.Pattern[str]:
+    """The line that declares parameter NAME: `VALUES ?name { UNDEF }` (spacing free)."""
+    return re.compile(rf"^(?P<indent>[ \t]*)VALUES[ \t]+\?{re.escape(name)}[ \t]*\{{[ \t]*UNDEF[ \t]*\}}", re.MULTILINE)
+
+
+def bind_text(sparql: str, bindings: dict[str, ox.NamedNode | ox.Literal], where: str = "the query") -> str:
+    """SPARQL with each `VALUES ?name { UNDEF }` line given the value bound to NAME.  Values are
+    pyoxigraph terms, whose str() is their N-Triples form: a valid, escaped SPARQL term."""
+    for name, value in bindings.items():
+        pattern = parameter_line(name)
+        if len(pattern.findall(sparql)) != 1:
+            raise QueryError(f"{where}: parameter {name} needs exactly one `VALUES ?{name} {{ UNDEF }}` line")
+        line = f"VALUES ?{name} {{ {value} }}"
+        sparql = pattern.sub(lambda m, line=line: m["indent"] + line, sparql)
+    return sparql
 
 
 def bind_params(query: NamedQuery, assignments: Iterable[str]) -> dict[str, ox.NamedNode | ox.Literal]:

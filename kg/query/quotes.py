@@ -41,6 +41,19 @@ SELECT DISTINCT ?s ?name ?needle WHERE {
       FILTER(CONTAINS(?n, LCASE(STR(?needle))))
       GRAPH qgid:summary { ?key qg:keyOf ?s } } }
   ?s schema:name ?name }"""
+# With corpus entities (kg.identity.corpus, kept by `kg build`): a name matches a corpus entity
+# when any name of any of its nodes contains it, and every node of that entity counts; each
+# speaker is shown under its corpus name, so "Obama" in one article and "Barack Obama" in another
+# are one speaker.
+_IDENTITY = "<https://w3id.org/quotegraph/id/graph/identity>"
+_HAS_CORPUS = f"ASK {{ GRAPH {_IDENTITY} {{ ?s qg:canonicalEntity ?e }} }}"
+_CORPUS_NAMES = f"SELECT ?s ?name WHERE {{ GRAPH {_IDENTITY} {{ ?s qg:canonicalEntity ?e . ?e schema:name ?name }} }}"
+_CORPUS_NAMES_BY_SPEAKER = f"""
+SELECT DISTINCT ?s ?name ?needle WHERE {{
+  {{ SELECT DISTINCT ?e ?needle WHERE {{
+      GRAPH {_IDENTITY} {{ ?e schema:name|schema:alternateName ?n }}
+      FILTER(CONTAINS(LCASE(STR(?n)), LCASE(STR(?needle)))) }} }}
+  GRAPH {_IDENTITY} {{ ?s qg:canonicalEntity ?e . ?e schema:name ?name }} }}"""
 _BY_SPEAKERS = """
 SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?who {{ {who} }}
   GRAPH ?g {{ ?s schema:spokenByCharacter ?who ; ?p ?o }} }}"""
@@ -63,8 +76,12 @@ class QuoteRow:
 
 def quote_rows(store: QuoteStore, speaker: str | None = None) -> list[QuoteRow]:
     """Quotations (optionally those whose speaker's name contains `speaker`, any case), in article order."""
+    corpus = bool(store.query(_HAS_CORPUS))
     if speaker:
-        by_name = _NAMES_BY_SPEAKER_INDEXED if has_summary(store) else _NAMES_BY_SPEAKER
+        if corpus:
+            by_name = _CORPUS_NAMES_BY_SPEAKER
+        else:
+            by_name = _NAMES_BY_SPEAKER_INDEXED if has_summary(store) else _NAMES_BY_SPEAKER
         name_of = names(store, by_name, {"needle": speaker})
         if not name_of:
             return []
@@ -72,7 +89,8 @@ def quote_rows(store: QuoteStore, speaker: str | None = None) -> list[QuoteRow]:
         quotes = collect(store, _BY_SPEAKERS.format(who=who))
         selectors = collect(store, _STARTS_BY_SPEAKERS.format(who=who))
     else:
-        quotes, selectors, name_of = collect(store, _ALL), collect(store, _STARTS), names(store)
+        quotes, selectors = collect(store, _ALL), collect(store, _STARTS)
+        name_of = names(store, _CORPUS_NAMES) if corpus else names(store)
     rows = []
     for q, props in quotes.items():
         speaker_iri = min(props.get(SCHEMA + "spokenByCharacter", ()), default=None)

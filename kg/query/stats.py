@@ -38,6 +38,13 @@ SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE {
 _BY_QUOTE_TYPE = """
 SELECT ?type (COUNT(DISTINCT ?q) AS ?n) WHERE { ?q qg:quoteType ?type } GROUP BY ?type"""
 
+# People, organisations, groups and places are counted as corpus entities (kg.identity.corpus:
+# "Obama" and "Barack Obama" are one person) when the identity graph holds them.
+_BY_KIND = """
+SELECT ?kind (COUNT(DISTINCT ?e) AS ?n) WHERE {
+  GRAPH <https://w3id.org/quotegraph/id/graph/identity> { ?e qg:entityKind ?kind } } GROUP BY ?kind"""
+_KINDS = {"Person": "persons", "Organization": "organizations", "Group": "groups", "Place": "places"}
+
 _ATTRIBUTED = """
 SELECT (COUNT(DISTINCT ?q) AS ?n) WHERE { ?q schema:spokenByCharacter ?who }"""
 
@@ -50,6 +57,10 @@ def stats(store: QuoteStore) -> dict[str, Any]:
     out: dict[str, Any] = dict.fromkeys(_CLASSES.values(), 0)
     for sol in store.query(_BY_CLASS):  # type: ignore[union-attr]
         out[_CLASSES[sol["class"].value]] = int(sol["n"].value)
+    corpus = {_KINDS[sol["kind"].value]: int(sol["n"].value) for sol in store.query(_BY_KIND)  # type: ignore[union-attr]
+              if sol["kind"].value in _KINDS}
+    if corpus:
+        out.update(dict.fromkeys(_KINDS.values(), 0) | corpus)
     by_type = {"direct": 0, "mixed": 0, "indirect": 0}
     for sol in store.query(_BY_QUOTE_TYPE):  # type: ignore[union-attr]
         by_type[sol["type"].value.rsplit("#", 1)[-1].lower()] = int(sol["n"].value)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 from kg.graph.vocab import PREFIXES
@@ -91,14 +92,41 @@ _QUOTE_TYPES = {_QG + "Direct": "direct", _QG + "Mixed": "mixed", _QG + "Indirec
 
 
 def load_report_data(store: QuoteStore) -> ReportData:
-    """Read everything the report shows from the store, sorted."""
-    return ReportData(
+    """Read everything the report shows from the store, sorted; people, organisations, places and
+    groups are corpus entities (kg.identity.corpus): "Obama" in one article and "Barack Obama" in
+    another are one speaker row, one network node, one colour."""
+    from kg.identity.corpus import canonical_entities
+
+    data = ReportData(
         articles=_articles(store),
         quotes=_quotes(store),
         events=_events(store),
         roles=_roles(store),
         entities=_entities(store),
     )
+    return _canonical(data, canonical_entities(store))
+
+
+def _canonical(data: ReportData, corpus: dict[str, tuple[str, str, str]]) -> ReportData:
+    """Every entity IRI of DATA replaced by its corpus entity's (those without one stay)."""
+    if not corpus:
+        return data
+
+    def of(iri: str | None) -> str | None:
+        return corpus[iri][0] if iri is not None and iri in corpus else iri
+
+    def all_of(iris: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(sorted({of(i) or i for i in iris}))
+
+    entities = {of(e) or e: view for e, view in data.entities.items() if e not in corpus}
+    for entity, name, kind in corpus.values():
+        entities[entity] = EntityView(iri=entity, name=name, kind=kind)
+    quotes = [replace(q, speaker=of(q.speaker), addressees=all_of(q.addressees), about=all_of(q.about))
+              for q in data.quotes]
+    roles = sorted({replace(r, person=of(r.person) or r.person, organization=of(r.organization)) for r in data.roles},
+                   key=lambda r: (r.person, r.name.casefold(), r.name, r.organization or ""))
+    events = [replace(e, actors=all_of(e.actors)) for e in data.events]
+    return replace(data, quotes=quotes, roles=roles, events=events, entities=dict(sorted(entities.items())))
 
 
 def _rows(store: QuoteStore, sparql: str) -> Iterator[dict[str, str | None]]:

@@ -202,7 +202,7 @@ class ArticleResolver:
             if person_key is not None:
                 self.entities[person_key].mentions.append(Mention(span.text, start, end, "role", "Person"))
                 return person_key
-            return self._entity("Group", span.text, start, end, "group")
+            return self._role_group(root, span, start, end)
         if root.pos_ == "PROPN" and not plural:
             cluster = self.persons.resolve(span.text, start, create=False)
             if cluster is not None:
@@ -212,6 +212,30 @@ class ArticleResolver:
             )
             kind: EntityKind = "Place" if place is not None else "Organization"
             return self._entity(kind, span.text, start, end)
+        return self._entity("Group", span.text, start, end, "group")
+
+    def _role_group(self, root: Token, span: Span, start: int, end: int) -> str:
+        """An unnamed holder of a role: "a spokesperson for the European Commission" is the group
+        "spokesperson for the European Commission" (the organisation kept in its name, so that
+        `kg who` and the listings tell it from other spokespeople), and a later bare "the
+        spokesperson" is the last such group the article named."""
+        for prep in root.children:
+            if prep.dep_ != "prep" or prep.lower_ not in {"for", "of", "at", "with"}:
+                continue
+            objects = [t for t in prep.children if t.dep_ == "pobj"]
+            org = next((e for e in entities(self.doc) if e.label_ in ORG_LABELS
+                        and any(e.start <= t.i < e.end for t in objects)), None)
+            if org is not None:
+                tail = self.doc[prep.i : max(org.end, max(t.i for t in objects) + 1)]
+                name = f"{span.text} {tail.text}"
+                return self._entity("Group", name, start, tail.end_char if tail.end_char > end else end, "group")
+        prefix = normalise_name(span.text) + " "
+        earlier = [(min(m.start for m in e.mentions), key) for key, e in self.entities.items()
+                   if e.kind == "Group" and key.startswith(prefix) and e.mentions and min(m.start for m in e.mentions) < start]
+        if earlier:
+            key = max(earlier)[1]
+            self.entities[key].mentions.append(Mention(span.text, start, end, "group", "Group"))
+            return key
         return self._entity("Group", span.text, start, end, "group")
 
     def _last_named_org(self, position: int) -> str | None:

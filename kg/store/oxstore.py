@@ -204,11 +204,11 @@ class QuoteStore:
             raise store_error(self.path, err, "write") from None
         self._summary_marked_stale = True
 
-    def write_derived(self, added: list[bytes], removed: list[bytes]) -> None:
-        """Remove, then add, triples of the summary graph, given as N-Triples lines made by
-        pyoxigraph (never from user text): a transaction each.  Additions are loaded as N-Triples,
-        which parses three times faster than the same lines in a SPARQL update."""
-        g = ox.NamedNode(SUMMARY_GRAPH_IRI)
+    def write_derived(self, added: list[bytes], removed: list[bytes], graph: str = SUMMARY_GRAPH_IRI) -> None:
+        """Remove, then add, triples of a derived graph (the summary, or the identity graph), given
+        as N-Triples lines made by pyoxigraph (never from user text): a transaction each.  Additions
+        are loaded as N-Triples, which parses three times faster than the same lines in a SPARQL update."""
+        g = ox.NamedNode(graph)
         try:
             if removed:
                 triples = b"\n".join(removed).decode("utf-8")
@@ -217,7 +217,8 @@ class QuoteStore:
                 self._writable().load(b"\n".join(added) + b"\n", format=ox.RdfFormat.N_TRIPLES, to_graph=g)
         except OSError as err:
             raise store_error(self.path, err, "write") from None
-        self._summary_marked_stale = False
+        if graph == SUMMARY_GRAPH_IRI:
+            self._summary_marked_stale = False
         self.wrote(len(added) + len(removed))
 
     def wrote(self, quads: int) -> None:

@@ -40,6 +40,7 @@ from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy
 import pyoxigraph as ox
@@ -49,41 +50,46 @@ from kg.graph.vocab import PREFIXES, QGID
 from kg.store.oxstore import SUMMARY_GRAPH_IRI, QuoteStore
 from kg.store.sorting import sort_workspace, sorted_distinct_lines
 
+if TYPE_CHECKING:
+    from kg.query.remote import Endpoint
+
 _QG, _RDF_TYPE = PREFIXES["qg"], PREFIXES["rdf"] + "type"
 _GRAPH = ox.NamedNode(SUMMARY_GRAPH_IRI)
 
-# Per (speaker, name, kind): names and kinds are read in the quotation's own article graph (a
-# speaker is described in every article that mentions them); every count is DISTINCT because the
-# union graph repeats a triple once per article holding it.  One subquery per pattern, joined on
-# (?q) or (?s, ?g): Oxigraph hashes whole index scans instead of looking every quotation's speaker,
-# name and type up one by one (7× faster at 3 M quads).
+# Per corpus entity (kg.identity.corpus: one per real-world speaker, in the identity graph; its
+# name and kind are read there): every count is DISTINCT because the union graph repeats a triple
+# once per article holding it, and a corpus entity gathers the nodes of several articles.  One
+# subquery per pattern, joined on (?q) or (?m): Oxigraph hashes whole index scans instead of looking
+# every quotation's speaker, name and type up one by one (7× faster at 3 M quads).
 _SPEAKER_TALLIES = """
 SELECT ?s ?speaker ?kind
        (COUNT(DISTINCT ?q) AS ?quotations)
        (COUNT(DISTINCT ?article) AS ?articles)
        (COUNT(DISTINCT ?direct) AS ?direct)
 WHERE {
-  { SELECT ?q ?s ?g WHERE { GRAPH ?g { ?q schema:spokenByCharacter ?s } } }
+  { SELECT ?q ?m WHERE { GRAPH ?g { ?q schema:spokenByCharacter ?m } } }
   { SELECT ?q ?article WHERE { GRAPH ?g { ?q schema:isPartOf ?article } } }
-  { SELECT ?s ?g ?speaker WHERE { GRAPH ?g { ?s schema:name ?speaker } } }
-  { SELECT ?s ?g ?kind WHERE {
-      VALUES (?class ?kind) { (schema:Person "Person") (schema:Organization "Organization") (qg:Group "Group") }
-      GRAPH ?g { ?s a ?class }
+  { SELECT ?m ?s WHERE { GRAPH <https://w3id.org/quotegraph/id/graph/identity> { ?m qg:canonicalEntity ?s } } }
+  { SELECT ?s ?speaker WHERE { GRAPH <https://w3id.org/quotegraph/id/graph/identity> { ?s schema:name ?speaker } } }
+  { SELECT ?s ?kind WHERE {
+      GRAPH <https://w3id.org/quotegraph/id/graph/identity> { ?s qg:entityKind ?kind }
+      FILTER(?kind IN ("Person", "Organization", "Group"))
   } }
   OPTIONAL { { SELECT ?q ?direct WHERE { GRAPH ?g { ?q qg:quoteType qg:Direct } BIND(?q AS ?direct) } } }
 }
 GROUP BY ?s ?speaker ?kind"""
 
-# (article, speaker, the speaker's name in that article's graph): the pairs are counted from these
-# rows in Python — a self-join in SPARQL is quadratic per article (35 s at 3 M quads).  Hashed
-# subqueries as above (1.6 s instead of 7.6 s); only quotations have a speaker, so no type test.
+# (article, speaker's corpus entity, its name): the pairs are counted from these rows in Python — a
+# self-join in SPARQL is quadratic per article (35 s at 3 M quads).  Hashed subqueries as above
+# (1.6 s instead of 7.6 s); only quotations have a speaker, so no type test.
 _ARTICLE_SPEAKERS = """
 SELECT DISTINCT ?a ?s ?speaker WHERE {
-  { SELECT ?q ?s ?g WHERE { GRAPH ?g { ?q schema:spokenByCharacter ?s } } }
+  { SELECT ?q ?m WHERE { GRAPH ?g { ?q schema:spokenByCharacter ?m } } }
   { SELECT ?q ?a WHERE { GRAPH ?g { ?q schema:isPartOf ?a } } }
-  { SELECT ?s ?g ?speaker WHERE { GRAPH ?g { ?s schema:name ?speaker } } }
+  { SELECT ?m ?s WHERE { GRAPH <https://w3id.org/quotegraph/id/graph/identity> { ?m qg:canonicalEntity ?s } } }
+  { SELECT ?s ?speaker WHERE { GRAPH <https://w3id.org/quotegraph/id/graph/identity> { ?s schema:name ?speaker } } }
 }"""
-_ARTICLE_IDS = "SELECT ?a ?id WHERE { ?a schema:identifier ?id }"
+_ARTICLE_IDS = "SELECT ?a ?id WHERE { GRAPH ?g { ?a schema:identifier ?id } }"  # GRAPH: a server may not serve the union as default
 
 # Every reported event with the statements that relate to it (queries/statements-per-event.rq reads
 # the result; tests/data/reference-queries/statements-per-event.rq is the plain form): one row per
@@ -117,9 +123,12 @@ WHERE {
       }
     } GROUP BY ?e
   }
-  # The statements whose span overlaps the sentence the event was read from.  Last: as the first
-  # pattern this OPTIONAL would leave ?e possibly unbound, and Oxigraph then joins the counts
-  # without a key — every event against every event (6 minutes on 3 M quads).
+  # The statements whose span overlaps the sentence the event was read from, counted per event
+  # that has any (the others get 0 from the COALESCE above).  Last: as the first pattern this
+  # OPTIONAL would leave ?e possibly unbound, and Oxigraph then joins the counts without a key —
+  # every event against every event (6 minutes on 3 M quads).  The overlap is a FILTER of an
+  # inner join, not the condition of an OPTIONAL: Virtuoso 7 evaluates a FILTER inside OPTIONAL
+  # that reads outer variables as if they were unbound (no statement would ever count).
   OPTIONAL {
     SELECT ?e (COUNT(DISTINCT ?within) AS ?within_count) WHERE {
       { SELECT ?e ?g ?a ?es ?ee WHERE {
@@ -128,43 +137,45 @@ WHERE {
           { SELECT ?selector ?g ?es WHERE { GRAPH ?g { ?selector oa:start ?es } } }
           { SELECT ?selector ?g ?ee WHERE { GRAPH ?g { ?selector oa:end ?ee } } }
       } }
-      OPTIONAL {
-        { SELECT ?within ?g ?a ?qs ?qe WHERE {
-            { SELECT ?within ?g ?a WHERE { GRAPH ?g { ?within schema:isPartOf ?a } } }
-            { SELECT ?within ?g ?selector WHERE { GRAPH ?g { ?within oa:hasSelector ?selector } } }
-            { SELECT ?selector ?g ?qs WHERE { GRAPH ?g { ?selector oa:start ?qs } } }
-            { SELECT ?selector ?g ?qe WHERE { GRAPH ?g { ?selector oa:end ?qe } } }
-        } }
-        FILTER(?qs < ?ee && ?es < ?qe)  # character spans overlap
-      }
+      { SELECT ?within ?g ?a ?qs ?qe WHERE {
+          { SELECT ?within ?g ?a WHERE { GRAPH ?g { ?within schema:isPartOf ?a } } }
+          { SELECT ?within ?g ?selector WHERE { GRAPH ?g { ?within oa:hasSelector ?selector } } }
+          { SELECT ?selector ?g ?qs WHERE { GRAPH ?g { ?selector oa:start ?qs } } }
+          { SELECT ?selector ?g ?qe WHERE { GRAPH ?g { ?selector oa:end ?qe } } }
+      } }
+      FILTER(?qs < ?ee && ?es < ?qe)  # character spans overlap
     } GROUP BY ?e
   }
 }"""
 
-# Per addressee ("told CNN"): the statements made to it and their speakers, their names gathered
-# here and sorted in Python so that the row is the same in every store.  Inside one article graph
-# (entities are described in every article that mentions them); no `?q a schema:Quotation`: only
-# quotations have an addressee, and Oxigraph would start from every quotation of the store.
+# Per addressee ("told CNN"), as a corpus entity: the statements made to it and their speakers'
+# corpus entities, their names gathered here and sorted in Python so that the row is the same in
+# every store.  No `?q a schema:Quotation`: only quotations have an addressee, and Oxigraph would
+# start from every quotation of the store.
 _ADDRESSEE_ROWS = """
 SELECT ?to ?addressee (COUNT(DISTINCT ?q) AS ?statements) (COUNT(DISTINCT ?s) AS ?speakers)
        (GROUP_CONCAT(DISTINCT ?speaker; separator="\u001f") AS ?names)
 WHERE {
-  GRAPH ?g {
-    ?q qg:addressee ?to .
-    ?to schema:name ?addressee .
-    OPTIONAL { ?q schema:spokenByCharacter ?s . ?s schema:name ?speaker }
+  GRAPH ?g { ?q qg:addressee ?tm }
+  GRAPH <https://w3id.org/quotegraph/id/graph/identity> { ?tm qg:canonicalEntity ?to . ?to schema:name ?addressee }
+  OPTIONAL {
+    GRAPH ?g { ?q schema:spokenByCharacter ?sm }
+    GRAPH <https://w3id.org/quotegraph/id/graph/identity> { ?sm qg:canonicalEntity ?s . ?s schema:name ?speaker }
   }
 }
 GROUP BY ?to ?addressee"""
 
-# Every distinct (entity, name lower-cased): lower-cased by the engine, with the same LCASE the
-# queries apply to what the user typed, so the two always agree.
+# Every distinct (corpus entity, name lower-cased): the names of all its nodes, gathered in the
+# identity graph; lower-cased by the engine, with the same LCASE the queries apply to what the
+# user typed, so the two always agree.
 _NAME_KEYS = """
-SELECT DISTINCT ?e (LCASE(STR(?name)) AS ?key) WHERE { GRAPH ?g { ?e schema:name|schema:alternateName ?name } }"""
+SELECT DISTINCT ?e (LCASE(STR(?name)) AS ?key) WHERE {
+  GRAPH <https://w3id.org/quotegraph/id/graph/identity> { ?e schema:name|schema:alternateName ?name } }"""
 
 # The layout of the summary graph, recorded beside its marker: a store summarised by an older
-# quotegraph (no qg:NameKey, no qg:listBand, no qg:AddresseeTally) has none or another, and reads as out of date.
-SUMMARY_FORMAT = 3
+# quotegraph (3: tallies per article-level node; 2: no qg:AddresseeTally; 1: no qg:NameKey, no
+# qg:listBand) has none or another, and reads as out of date.
+SUMMARY_FORMAT = 4
 _HAS_SUMMARY = f"""ASK {{ GRAPH <{SUMMARY_GRAPH_IRI}> {{
   <{SUMMARY_GRAPH_IRI}> a qg:StoreSummary ; qg:summaryFormat {SUMMARY_FORMAT} }} }}"""
 
@@ -369,8 +380,33 @@ def _differences(old: Iterator[bytes], new: Iterator[bytes]) -> Iterator[tuple[b
             o, n = next(old, None), next(new, None)
 
 
-def refresh_summary(store: QuoteStore, batch: int = 50_000) -> SummaryReport:
-    """Recompute the summary graph from the article graphs, writing only what changed.
+def sync_graph(store: QuoteStore, graph: str, lines: Iterable[str], workdir: Path, batch: int = 50_000) -> int:
+    """Make the named graph GRAPH hold exactly the N-Triples LINES, writing only the difference.
+
+    The new lines and the stored ones are both written to files in WORKDIR, sorted on disk in
+    bounded memory (kg.store.sorting) and compared line by line: a build that adds a few articles
+    to a big store rewrites a few triples, not the whole graph (dropping and reloading 700k
+    summary quads takes 80 s at 3 M quads).  Returns how many triples were added or removed."""
+    new, old = workdir / f"{hashlib.sha1(graph.encode()).hexdigest()[:8]}-new.nt", workdir / "old.nt"
+    with new.open("w", encoding="utf-8") as out:
+        out.writelines(lines)
+    store.ox.dump(str(old), ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))
+    additions: list[bytes] = []
+    removals: list[bytes] = []
+    changed = 0
+    for added, line in _differences(sorted_distinct_lines(old), sorted_distinct_lines(new)):
+        (additions if added else removals).append(line)
+        changed += 1
+        if len(additions) + len(removals) >= batch:
+            store.write_derived(additions, removals, graph)
+            additions, removals = [], []
+    store.write_derived(additions, removals, graph)
+    return changed
+
+
+def refresh_summary(store: QuoteStore, batch: int = 50_000, *, identity: bool = True) -> SummaryReport:
+    """Recompute the corpus entities (kg.identity.corpus, the identity graph: the counts are per
+    corpus entity) unless `identity` is False, then the summary graph, writing only what changed.
 
     The new counts and the stored ones are both written to temporary files as N-Triples, sorted
     on disk in bounded memory (kg.store.sorting) and compared line by line: a build that adds a
@@ -379,29 +415,68 @@ def refresh_summary(store: QuoteStore, batch: int = 50_000) -> SummaryReport:
     first and put back last, so a refresh that dies half-way is never read as current.
     """
     store.invalidate_summary(force=True)
+    if identity:
+        from kg.identity.corpus import refresh_identity  # kg.identity reads the store: imported late
+
+        refresh_identity(store)
     speakers, pairs, events, names, addressees = [0], [0], [0], [0], [0]
-    changed = 0
     with sort_workspace() as tmp:
-        new, old = tmp / "new.nt", tmp / "old.nt"
-        with new.open("w", encoding="utf-8") as out:
-            out.writelines(itertools.chain(_lines("SpeakerTally", _speaker_tallies(store), speakers),
-                                           _lines("CoQuotation", _co_quotations(store, tmp), pairs),
-                                           _lines("EventTally", _event_tallies(store, tmp), events),
-                                           _lines("AddresseeTally", _addressee_tallies(store), addressees),
-                                           _name_key_lines(store, names)))
-        store.ox.dump(str(old), ox.RdfFormat.N_TRIPLES, from_graph=_GRAPH)
-        additions: list[bytes] = []
-        removals: list[bytes] = []
-        for added, line in _differences(sorted_distinct_lines(old), sorted_distinct_lines(new)):
-            (additions if added else removals).append(line)
-            changed += 1
-            if len(additions) + len(removals) >= batch:
-                store.write_derived(additions, removals)
-                additions, removals = [], []
-        store.write_derived(additions, removals)
+        changed = sync_graph(store, SUMMARY_GRAPH_IRI, itertools.chain(
+            _lines("SpeakerTally", _speaker_tallies(store), speakers),
+            _lines("CoQuotation", _co_quotations(store, tmp), pairs),
+            _lines("EventTally", _event_tallies(store, tmp), events),
+            _lines("AddresseeTally", _addressee_tallies(store), addressees),
+            _name_key_lines(store, names)), tmp, batch)
     store.write_derived([f"{_GRAPH} <{_RDF_TYPE}> {_qg('StoreSummary')} .".encode(),
                          f"{_GRAPH} {_qg('summaryFormat')} {_integer(SUMMARY_FORMAT)} .".encode()], [])
     return SummaryReport(speakers[0], pairs[0], events[0], names[0], addressees[0], changed)
+
+
+def summarise_endpoint(endpoint: Endpoint, batch: int = 250) -> SummaryReport:
+    """`kg summarise --endpoint URL`: the corpus entities and the summary graph of what a SPARQL
+    server holds (articles pushed there from one store or several), computed with the same
+    queries as the local refresh — run on the server — and written there with SPARQL 1.1 Update:
+    the summary graph is dropped first (its marker with it, so the saved queries read it as out of
+    date until the end), the identity graph and then the summary replaced in batches of INSERT
+    DATA, the marker last."""
+    from kg.identity.corpus import IDENTITY_GRAPH_IRI, compute_identities, identity_lines
+
+    source: Any = endpoint  # answers query() with the rows QuoteStore.query gives
+    endpoint.update(f"DROP SILENT GRAPH <{SUMMARY_GRAPH_IRI}>")
+    identity, rules = compute_identities(source)
+    _replace_remote(endpoint, IDENTITY_GRAPH_IRI, identity_lines(identity, rules), batch)
+    speakers, pairs, events, names, addressees = [0], [0], [0], [0], [0]
+    with sort_workspace() as tmp:
+        changed = _replace_remote(endpoint, SUMMARY_GRAPH_IRI, itertools.chain(
+            _lines("SpeakerTally", _speaker_tallies(source), speakers),
+            _lines("CoQuotation", _co_quotations(source, tmp), pairs),
+            _lines("EventTally", _event_tallies(source, tmp), events),
+            _lines("AddresseeTally", _addressee_tallies(source), addressees),
+            _name_key_lines(source, names)), batch, drop=False)
+    endpoint.update(f"INSERT DATA {{ GRAPH <{SUMMARY_GRAPH_IRI}> {{\n{_GRAPH} <{_RDF_TYPE}> {_qg('StoreSummary')} .\n"
+                    f"{_GRAPH} {_qg('summaryFormat')} {_integer(SUMMARY_FORMAT)} .\n}} }}")
+    return SummaryReport(speakers[0], pairs[0], events[0], names[0], addressees[0], changed)
+
+
+def _replace_remote(endpoint: Endpoint, graph: str, lines: Iterable[str], batch: int, *, drop: bool = True) -> int:
+    """GRAPH on the server holds exactly LINES (N-Triples made by pyoxigraph) afterwards."""
+    if drop:
+        endpoint.update(f"DROP SILENT GRAPH <{graph}>")
+    written = 0
+    chunk: list[str] = []
+
+    def send() -> None:
+        endpoint.update(f"INSERT DATA {{ GRAPH <{graph}> {{\n{''.join(chunk)}}} }}")
+        chunk.clear()
+
+    for line in lines:
+        chunk.append(line)
+        written += 1
+        if len(chunk) >= batch:
+            send()
+    if chunk:
+        send()
+    return written
 
 
 def has_summary(store: QuoteStore) -> bool:
