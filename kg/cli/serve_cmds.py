@@ -82,13 +82,13 @@ def serve_command(
 @app.command("push")
 def push_command(
     endpoint: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--endpoint",
             help="The server's base URL (e.g. http://127.0.0.1:7878); its Graph Store endpoint is BASE/store.",
             show_default=False,
         ),
-    ],
+    ] = None,
     gsp_url: Annotated[
         str | None,
         typer.Option(
@@ -112,18 +112,40 @@ def push_command(
     ] = 50_000,
     store: StoreOption = DEFAULT_STORE_PATH,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary line.")] = False,
+    user: Annotated[
+        str | None,
+        typer.Option("--user", "-u", help="User name for a server that asks for one (HTTP Digest or Basic).",
+                     show_default=False),
+    ] = None,
+    password_env: Annotated[
+        str | None,
+        typer.Option("--password-env", metavar="VAR",
+                     help="Read the password from the environment variable VAR (else ~/.netrc, else a prompt).",
+                     show_default=False),
+    ] = None,
 ) -> None:
     """Load the store into any SPARQL 1.1 server (Oxigraph, Fuseki, GraphDB, …), one named graph per article.
 
     Each graph is sent as N-Triples with the Graph Store HTTP Protocol: PUT (with --replace) or
     POST, in batches of --batch-size triples; connection errors and 5xx answers are retried with
-    backoff; a refusal (4xx) stops with the server's status and message.
+    backoff; a refusal (4xx) stops with the server's status and the reason from its answer.
+    A server that wants a user gets the one of --user (or of ~/.netrc), with the password from
+    --password-env VAR, ~/.netrc or a prompt, by the scheme it asks for (Digest or Basic); the
+    password is never printed.
     """
-    from kg.push import PushTarget, push
+    from kg.push import PushError, PushTarget, push
+    from kg.push.credentials import resolve
     from kg.store import QuoteStore
 
-    target = PushTarget.from_endpoint(endpoint, gsp_url=gsp_url)
+    def warn(message: str) -> None:
+        typer.echo(f"warning: {message}", err=True)
+
+    if endpoint is None and gsp_url is None:
+        raise PushError("give the server with --endpoint BASE_URL (Oxigraph) or --gsp-url GRAPH_STORE_URL")
+    target = PushTarget.from_endpoint(endpoint or "", gsp_url=gsp_url)
+    assert target.given is not None
+    credentials = resolve(target.given, user=user, password_env=password_env, warn=warn)
     with QuoteStore.open(store, read_only=True) as st:
-        report = push(st, target, graph=graph, replace=replace, batch_size=batch_size)
+        report = push(st, target, graph=graph, replace=replace, batch_size=batch_size, credentials=credentials, warn=warn)
     if not quiet:
         typer.echo(report.summary(), err=True)
