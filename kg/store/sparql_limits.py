@@ -11,10 +11,12 @@ comments skipped) measures the two things that make the tree deep:
 * bracket depth — `(`, `[` and `{` open a level: at most MAX_DEPTH (64);
 * operators and pattern keywords — every `|| && ! = != < > <= >= + - * / | ^` and every UNION,
   OPTIONAL, MINUS, BIND, FILTER, GRAPH, SERVICE, EXISTS, VALUES, SELECT may add a level, however
-  they are arranged: at most MAX_OPERATORS (500) in the whole text.
+  they are arranged: at most MAX_OPERATORS (256) in the whole text.
 
-Worst case within both limits: 64 × 8.4 KB + 500 × 7.9 KB ≈ 4.5 MB, half the 8 MB stack.  Real
-queries are far below: the saved queries reach depth 10 and 52 operators.  The text itself is at
+Worst case within both limits: 64 × 8.4 KB + 256 × 7.9 KB ≈ 2.6 MB, a third of the 8 MB stack.
+The operator limit also bounds the optimiser's time, which grows with the cube of a path's
+length (a 500-step `/` path: 6 s to prepare, 256 steps 0.7 s).  Real queries are far below both:
+the saved queries reach depth 10 and 52 operators.  The text itself is at
 most MAX_QUERY_BYTES (1 MiB).  Lists that do not nest — VALUES rows, `IN (…)` members, triple
 patterns separated by `.`, `;` and `,` — are not counted, so long generated lists still pass.
 
@@ -31,7 +33,7 @@ from kg.errors import QueryError
 
 MAX_QUERY_BYTES = 1 << 20
 MAX_DEPTH = 64
-MAX_OPERATORS = 500
+MAX_OPERATORS = 256
 
 _TOKEN = re.compile(
     r"""
