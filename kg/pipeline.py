@@ -38,6 +38,9 @@ ProgressFn = Callable[[int, int], None]
 class BuildReport:
     articles_built: int = 0
     articles_skipped: int = 0  # unchanged since the last build (same content hash)
+    # Of articles_built: those that replaced a stored article of the same id with other text (an
+    # edited article, or a different one given the id of another): never silent.
+    articles_replaced: int = 0
     quotations: int = 0
     by_type: dict[str, int] = field(default_factory=lambda: {"direct": 0, "mixed": 0, "indirect": 0})
     warnings: list[str] = field(default_factory=list)
@@ -64,6 +67,7 @@ class BuildReport:
         summary: dict[str, object] = {
             "articles_built": self.articles_built,
             "articles_skipped": self.articles_skipped,
+            "articles_replaced": self.articles_replaced,
             "quotations": self.quotations,
             "by_type": dict(self.by_type),
             "warnings": list(self.warnings),
@@ -86,9 +90,38 @@ class BuildReport:
         return summary
 
 
-def is_unchanged(known: Mapping[str, str], article: Article) -> bool:
-    """Whether the store already holds this article with the same text (content hash)."""
-    return known.get(str(article_iri(article_key(article.id)))) == article.digest
+Triage = Literal["new", "unchanged", "rebuilt", "replaced"]
+
+
+class StoredArticles:
+    """What the store holds before a build (article IRI → content hash and id), to tell each
+    incoming article apart: new, unchanged (skipped unless forced), rebuilt (unchanged but
+    forced) or replacing a stored article with other text — counted and, when the stored
+    article's id differs (two ids giving one IRI key), named in a warning."""
+
+    def __init__(self, index: Mapping[str, tuple[str, str | None]], *, force: bool = False) -> None:
+        self._index = index
+        self._force = force
+
+    @classmethod
+    def of(cls, store: QuoteStore, *, force: bool = False) -> StoredArticles:
+        return cls(store.article_index(), force=force)
+
+    def triage(self, article: Article, report: BuildReport, warn: Callable[[str], None] | None = None) -> Triage:
+        """Classify `article` and count a replacement in `report` (warning through `warn`)."""
+        stored = self._index.get(str(article_iri(article_key(article.id))))
+        if stored is None:
+            return "new"
+        digest, stored_id = stored
+        if digest == article.digest:
+            return "rebuilt" if self._force else "unchanged"
+        report.articles_replaced += 1
+        if warn is not None and stored_id is not None and stored_id != article.id:
+            warn(
+                f"{article.origin}: id {article.id!r} gives the IRI key of the stored article {stored_id!r}, "
+                "which it replaces"
+            )
+        return "replaced"
 
 
 def default_shard_dir(store_path: str | os.PathLike[str]) -> Path:
@@ -116,6 +149,7 @@ def build(
     on_progress: ProgressFn | None = None,
     summarise: bool = True,
     on_summary: Callable[[], None] | None = None,
+    article_id: str | None = None,
 ) -> BuildReport:
     """Build (or update) the store from articles at `paths`.
 
@@ -134,6 +168,11 @@ def build(
     cent of a build; minutes on a store of millions of quads), and `on_summary` is called just
     before.  `summarise=False` leaves it out of date instead, for frequent small updates of a big
     store: the saved queries that read it then refuse until `kg summarise` runs.
+
+    Two inputs with one id are an InputError before anything is written (with `skip_bad` the later
+    is kept under a suffixed id, see kg.read.ids); `article_id` names the one article of the input
+    (`kg build --id`).  An article replacing a stored one with other text is counted in
+    `articles_replaced`.
     """
     if workers < 1:
         raise ValueError(f"workers must be at least 1, got {workers}")
@@ -155,8 +194,8 @@ def build(
         _finish(store, report, summarise, on_summary, warn_and_keep)
 
     if precheck:
-        check_inputs(paths, skip_bad=skip_bad, warn=None, max_chars=max_chars)
-    articles = iter_articles(paths, skip_bad=skip_bad, warn=warn_and_keep, max_chars=max_chars)
+        check_inputs(paths, skip_bad=skip_bad, warn=None, max_chars=max_chars, article_id=article_id)
+    articles = iter_articles(paths, skip_bad=skip_bad, warn=warn_and_keep, max_chars=max_chars, article_id=article_id)
 
     if engine == "dask":
         from kg.parallel.dask_engine import build_dask
@@ -172,6 +211,7 @@ def build(
             load=load,
             force=force,
             partition_size=partition_size,
+            warn=warn_and_keep,
         )
         if load:
             finish(store_path)
@@ -181,7 +221,8 @@ def build(
     if workers > 1:
         from kg.parallel.workers import build_local
 
-        build_local(articles, store_path, report=report, progress=progress, workers=workers, force=force)
+        build_local(articles, store_path, report=report, progress=progress, workers=workers, force=force,
+                    warn=warn_and_keep)
         finish(store_path)
         return report
 
@@ -189,11 +230,11 @@ def build(
 
     nlp = nlp or load_nlp()
     with QuoteStore.open(store_path) as store:
-        known = {} if force else store.article_hashes()
+        stored = StoredArticles.of(store, force=force)
 
         def changed(articles: Iterator[Article]) -> Iterator[Article]:
             for article in articles:
-                if is_unchanged(known, article):
+                if stored.triage(article, report, warn_and_keep) == "unchanged":
                     report.articles_skipped += 1
                     progress(1, 0)
                     if on_article is not None:

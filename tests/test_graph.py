@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -31,6 +32,7 @@ from kg.graph import (
     role_iri,
     slug,
 )
+from kg.graph.iris import IDENTITY_GRAPH
 from kg.graph.literals import date_published_literal, time_value_literal
 from kg.model import Analysis, Article, Entity, Event, Mention, Quotation, Role
 from kg.validate import ONTOLOGY_FILE, validate_graph
@@ -247,7 +249,8 @@ def test_slug_falls_back_to_hash(text: str) -> None:
 
 
 def test_iris_follow_the_contract() -> None:
-    assert article_key("Iraq Troops") == "iraq-troops"
+    assert article_key("iraq-troops") == "iraq-troops"  # an id already in folded form is its own key
+    assert article_key("Iraq Troops") == "iraq-troops-" + hashlib.sha256(b"Iraq Troops").hexdigest()[:8]
     assert graph_iri(AK) == URIRef("https://w3id.org/quotegraph/id/graph/iraq-troops")
     assert quote_iri(AK, 0, 100) == URIRef("https://w3id.org/quotegraph/id/quote/iraq-troops/0-100")
     assert person_iri("Saad al-Hadithi") == HADITHI
@@ -258,6 +261,24 @@ def test_iris_follow_the_contract() -> None:
     assert role_iri(AK, "saad al-hadithi", "Spokesman") == QGID[f"role/{AK}/saad-al-hadithi/spokesman"]
     with pytest.raises(ValueError):
         quote_iri(AK, 10, 5)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("A b", "a-b"), ("Müller", "Muller"), ("Статья 1", "Новость 1"), ("a/story", "a-story"),
+     ("https://x.example/a-b", "https://x.example/a/b"), ("Iraq Troops", "iraq troops")],
+)
+def test_ids_that_fold_alike_keep_apart(a: str, b: str) -> None:
+    """Folding loses case, accents, scripts and punctuation; the key then keeps a hash of the id."""
+    assert article_key(a) != article_key(b)
+    for key in (article_key(a), article_key(b)):
+        assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", key), key
+
+
+@pytest.mark.parametrize("reserved", ["identity", "summary"])
+def test_an_article_cannot_take_a_graph_name_of_the_store(reserved: str) -> None:
+    assert graph_iri(article_key(reserved)) != IDENTITY_GRAPH
+    assert article_key(reserved).startswith(f"{reserved}-")
 
 
 # ---- determinism and shape of the output ------------------------------------------------------

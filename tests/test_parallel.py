@@ -18,9 +18,8 @@ from conftest import DEV_DIR, SAMPLE_DIR
 
 import kg.pipeline
 from kg.errors import KgError
-from kg.graph import article_key, graph_iri
 from kg.graph.iris import CLUSTERS_GRAPH, IDENTITY_GRAPH, SUMMARY_GRAPH
-from kg.model import Article
+from kg.model import Article, content_hash
 from kg.parallel import workers as pool_engine
 from kg.parallel.results import ArticleResult
 from kg.parallel.shards import read_header, shard_name, write_shard
@@ -34,7 +33,8 @@ TINY = 60  # short articles on top of the 7 real ones: enough batches to see the
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory) -> Path:
     """7 real articles (.txt) and a JSON-lines file of short ones, including an id given twice
-    with different texts (the later one must win everywhere, as in a serial build)."""
+    with different texts: built with skip_bad, the later one is kept under a suffixed id on every
+    engine, as in a serial build (without it, the build stops before writing: test_read)."""
     root = tmp_path_factory.mktemp("corpus")
     for path in [*sorted(DEV_DIR.glob("*.txt")), *sorted(SAMPLE_DIR.glob("*.txt"))]:
         shutil.copy(path, root / path.name)
@@ -56,14 +56,17 @@ def nquads(store_path: Path) -> list[str]:
 @pytest.fixture(scope="module")
 def serial(corpus, tmp_path_factory, nlp) -> tuple[list[str], kg.pipeline.BuildReport]:
     path = tmp_path_factory.mktemp("serial") / "kg.db"
-    report = build([str(corpus)], store_path=path, nlp=nlp)
+    report = build([str(corpus)], store_path=path, nlp=nlp, skip_bad=True)
     return nquads(path), report
 
 
 def test_serial_reference_is_sane(serial):
     quads, report = serial
     assert report.articles_built == 7 + TINY + 2 and report.quotations > 100
-    assert any("Bob Ray" in q for q in quads) and not any("Ann Lee" in q for q in quads)
+    assert any("Bob Ray" in q for q in quads) and any("Ann Lee" in q for q in quads)  # both kept
+    [warning] = report.warnings
+    assert "tiny.jsonl:62: id 'dup' is already taken by a different article from" in warning
+    assert warning.endswith("kept as 'dup~" + content_hash("“Second,” said Bob Ray on Monday.")[:8] + "'")
 
 
 # ------------------------------------------------------------------ process pool
@@ -90,7 +93,7 @@ def test_workers_build_is_identical_streamed_and_incremental(corpus, serial, tmp
 
     monkeypatch.setattr(kg.pipeline, "iter_articles", counting)
     store = tmp_path / "kg.db"
-    report = build([str(corpus)], store_path=store, workers=2, on_progress=on_progress)
+    report = build([str(corpus)], store_path=store, workers=2, on_progress=on_progress, skip_bad=True)
     assert nquads(store) == serial[0]
     assert (report.articles_built, report.quotations, report.by_type) == (
         serial[1].articles_built, serial[1].quotations, serial[1].by_type)
@@ -121,7 +124,7 @@ def test_workers_stop_at_once_on_interrupt(corpus, tmp_path):
         return found
 
     with pytest.raises(KeyboardInterrupt):
-        build([str(corpus)], store_path=tmp_path / "kg.db", workers=2, on_progress=interrupt)
+        build([str(corpus)], store_path=tmp_path / "kg.db", workers=2, on_progress=interrupt, skip_bad=True)
     for _ in range(50):
         if not pool_workers():
             break
@@ -149,7 +152,7 @@ def test_dask_build_is_identical_and_reuses_shards(corpus, serial, tmp_path, sch
     shards = tmp_path / "shards"
 
     def run(store: Path) -> kg.pipeline.BuildReport:
-        return build([str(corpus)], store_path=store, engine="dask", scheduler=scheduler,
+        return build([str(corpus)], store_path=store, engine="dask", scheduler=scheduler, skip_bad=True,
                      shard_dir=shards, partition_size=10)
 
     first = run(tmp_path / "a.db")
@@ -171,11 +174,10 @@ def test_dask_build_is_identical_and_reuses_shards(corpus, serial, tmp_path, sch
     assert nquads(tmp_path / "b.db") == serial[0]
     assert second.quotations == first.quotations  # counts of reused shards come from their headers
 
-    # Same store again: unchanged articles are skipped before any shard is considered; only the
-    # first text of the repeated id is redone, alone in its partition, so in a new shard.
+    # Same store again: unchanged articles are skipped before any shard is considered.
     third = run(tmp_path / "b.db")
     assert (third.articles_built, third.articles_skipped, third.shards_written, third.shards_reused) == (
-        1, first.articles_built - 1, 1, 0)
+        0, first.articles_built, 0, 0)
 
 
 def test_dask_no_load_leaves_loadable_shards(corpus, serial, tmp_path, scheduler):
@@ -185,7 +187,7 @@ def test_dask_no_load_leaves_loadable_shards(corpus, serial, tmp_path, scheduler
     store, shards = tmp_path / "kg.db", tmp_path / "shards"
     partitions = -(-(7 + TINY + 2) // 10)
     for written, reused in ((partitions, 0), (0, partitions)):
-        report = build([str(corpus)], store_path=store, engine="dask", scheduler=scheduler,
+        report = build([str(corpus)], store_path=store, engine="dask", scheduler=scheduler, skip_bad=True,
                        shard_dir=shards, partition_size=10, load=False)
         assert not report.loaded and not store.exists()
         assert "summary_current" not in report.as_dict()  # the store was not consulted: no claim either way
@@ -196,21 +198,18 @@ def test_dask_no_load_leaves_loadable_shards(corpus, serial, tmp_path, scheduler
         info = read_header(shard)
         assert info is not None
         loaded.load(path=str(shard), format=ox.RdfFormat.N_QUADS)  # = `oxigraph load`
-    # A plain load cannot drop: the two texts of the repeated id sit in different shards and
-    # merge into one graph (a documented --no-load limit), so that graph is compared apart.
-    dup = f"<{graph_iri(article_key('dup'))}>"
-    # Shards hold articles only: the identity, clusters and summary graphs are computed after loading
-    # (`kg summarise`).
+    # Shards hold articles only: the identity, clusters and summary graphs are computed after
+    # loading (`kg summarise`).  The repeated id was renamed while reading, so no two shards hold
+    # one graph.
     derived = (f"<{SUMMARY_GRAPH}>", f"<{IDENTITY_GRAPH}>", f"<{CLUSTERS_GRAPH}>")
-    assert sorted(str(q) for q in loaded if str(q.graph_name) != dup) == [
-        q for q in serial[0] if not q.endswith(dup) and not q.endswith(derived)]
+    assert sorted(str(q) for q in loaded) == [q for q in serial[0] if not q.endswith(derived)]
 
 
 def test_cli_dask_json_summary(corpus, tmp_path, scheduler, monkeypatch, capsys):
     from kg.cli import main
 
     store = tmp_path / "kg.db"
-    monkeypatch.setattr(sys, "argv", ["kg", "build", str(corpus / "tiny.jsonl"), "--store", str(store),
+    monkeypatch.setattr(sys, "argv", ["kg", "build", str(corpus / "tiny.jsonl"), "--store", str(store), "--skip-bad",
                                       "--engine", "dask", "--scheduler", scheduler, "--json"])
     with pytest.raises(SystemExit) as exit_info:
         main()
@@ -226,7 +225,7 @@ def test_bad_scheduler_is_one_line_error(corpus, tmp_path, monkeypatch, capsys, 
     from kg.parallel import dask_engine
 
     monkeypatch.setattr(dask_engine, "DEFAULT_CONNECT_TIMEOUT", 1.0)
-    monkeypatch.setattr(sys, "argv", ["kg", "build", str(corpus / "tiny.jsonl"), "--store", str(tmp_path / "kg.db"),
+    monkeypatch.setattr(sys, "argv", ["kg", "build", str(corpus / "tiny.jsonl"), "--store", str(tmp_path / "kg.db"), "--skip-bad",
                                       "--engine", "dask", "--scheduler", address, "--quiet"])
     with pytest.raises(SystemExit) as exit_info:
         main()

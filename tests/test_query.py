@@ -189,6 +189,7 @@ def test_stats(store: QuoteStore) -> None:
         "quotations_by_type": {"direct": 2, "mixed": 1, "indirect": 1},
         "quotations_attributed": 4,
         "graphs": 3,
+        "triples_by_graph": {"articles": store.count_triples(), "summary": 0, "identity": 0, "clusters": 0, "default graph": 0},
         "triples": store.count_triples(),
         "summary": "missing (run `kg summarise`)",  # written by hand, not by kg build
     }

@@ -347,6 +347,48 @@ def _quotes(speaker: str) -> Callable[[Path, Path], list[object]]:
     return lambda d, store: ["quotes", "--speaker", speaker, "--store", store]
 
 
+def _clash(*extra: str) -> Callable[[Path, Path], list[object]]:
+    """Two different articles given one id in one JSONL file."""
+
+    def make(d: Path, store: Path) -> list[object]:
+        write_jsonl(d / "clash.jsonl", [{"id": "x", "text": CLASH_TEXTS[0]}, {"id": "x", "text": CLASH_TEXTS[1]}])
+        return ["build", d / "clash.jsonl", "--store", store, *extra]
+
+    return make
+
+
+CLASH_TEXTS = ("\u201cFirst,\u201d said Ann Lee.", "\u201cSecond,\u201d said Bob Ray on Monday.")
+
+
+def _same_named_files(d: Path, store: Path) -> list[object]:
+    """dup/a/story.txt and dup/b/story.txt: two articles (ids a/story and b/story)."""
+    for folder, source in (("a", SAMPLE), ("b", DEV_DIR / "wapo-1.txt")):
+        (d / "dup" / folder).mkdir(parents=True)
+        shutil.copy(source, d / "dup" / folder / "story.txt")
+    return ["build", d / "dup", "--store", store, "--json"]
+
+
+def _folding_ids(d: Path, store: Path) -> list[object]:
+    """Ids that the IRI slug folds alike, and one that names a graph of the store itself."""
+    ids = ["Статья 1", "Новость 1", "A b", "a-b", "Müller", "Muller", "identity"]
+    texts = [f"\u201cStatement {i},\u201d said Jane Doe." for i in range(len(ids))]
+    write_jsonl(d / "ids.jsonl", [{"id": i, "text": t} for i, t in zip(ids, texts, strict=True)])
+    return ["build", d / "ids.jsonl", "--store", store, "--json"]
+
+
+def _jsonl_text(name: str, text: str) -> Callable[[Path, Path], list[object]]:
+    def make(d: Path, store: Path) -> list[object]:
+        records = [{"id": "ok", "text": "\u201cFine,\u201d said Jane Doe."}, {"id": "bad", "text": text}]
+        # ASCII JSON: a lone surrogate travels as the escape "\\ud800", as broken producers write it
+        (d / name).write_text("".join(json.dumps(r) + "\n" for r in records), encoding="ascii")
+        return ["build", d / name, "--store", store]
+
+    return make
+
+
+NESTED_10K = "SELECT * WHERE { FILTER(" + "(" * 10_000 + "1" + ")" * 10_000 + ") }"
+
+
 # Speaker names built to break naive SPARQL string building: quote and brace escapes, a second
 # update after a semicolon, a comment swallowing the rest, a variable, a backslash escape.
 HOSTILE_SPEAKERS = [
@@ -450,6 +492,52 @@ CASES = [
         2,
         lambda d: f"{d}/long.txt: article is 1,200,000 characters; the limit is 1,000,000 (--max-chars)",
     ),
+    # --- issue 21: identity, invalid Unicode, pathological text, hostile query input
+    Case(
+        "two different articles with one id",
+        _clash(),
+        2,
+        lambda d: f"{d}/clash.jsonl:2: id 'x' is already taken by a different article from {d}/clash.jsonl:1; "
+        "give each article its own id (an 'id' field, or --id for one input)",
+    ),
+    Case("two different articles with one id, --skip-bad", _clash("--skip-bad", "--json"), 0),
+    Case("same-named files in two folders", _same_named_files, 0),
+    Case("ids that fold alike", _folding_ids, 0),
+    Case(
+        "lone surrogate in JSONL",
+        _jsonl_text("surrogate.jsonl", "broken \ud800 text"),
+        2,
+        lambda d: f"{d}/surrogate.jsonl:2: 'text' holds a lone surrogate U+D800 at character 7: not valid Unicode text",
+    ),
+    Case(
+        "U+FFFF in a text file",
+        _file("nonchar.txt", "\u201cHello\uffff,\u201d said Jane Doe.\n".encode()),
+        2,
+        lambda d: f"{d}/nonchar.txt: 'text' holds the noncharacter U+FFFF at character 6: not valid Unicode text",
+    ),
+    Case("100,000 quotation marks", _file("quotes.txt", b'"' * 100_000), 0),
+    Case("8,000 equals signs", _file("equals.txt", b"=" * 8_000), 0),
+    Case(
+        "kg query -f /dev/zero",
+        lambda d, store: ["query", "-f", "/dev/zero", "--store", store],
+        4,
+        lambda d: "the query in /dev/zero is over 1,048,576 bytes, the limit for a query",
+    ),
+    Case(
+        "10,000 nested parentheses through kg query",
+        _query(NESTED_10K),
+        4,
+        lambda d: "the query nests brackets 10,002 deep; the limit is 64 (deeper nesting would overflow the SPARQL "
+        "engine's stack)",
+    ),
+    Case(
+        "kg push to a query endpoint",
+        lambda d, store: ["push", "--endpoint", "http://127.0.0.1:9/sparql", "--store", store],
+        6,
+        lambda d: "--endpoint http://127.0.0.1:9/sparql is a SPARQL query endpoint, not a Graph Store one: give the "
+        "server's Graph Store endpoint with --gsp-url: Virtuoso …/sparql-graph-crud-auth, Fuseki …/DATASET/data, "
+        "GraphDB …/repositories/REPO/rdf-graphs/service",
+    ),
 ]
 
 
@@ -550,6 +638,211 @@ def test_symlink_loop_is_read_once_with_a_warning(
     assert summary["articles_built"] == 1  # the file behind the loop, once
     assert summary["warnings"] == [f"{d}/tree/sub/back: directory already read (symlink loop or duplicate path); skipped"]
     assert len(graphs_of(store)) == len(graphs_of(sample_store_path)) + 1
+
+
+def store_counts(store: Path) -> tuple[int, int]:
+    """(articles, quotations) the store holds, counted by `kg stats` itself."""
+    run = run_kg("stats", "--store", store, "--json")
+    assert run.code == 0, run.describe()
+    counts = json.loads(run.out)
+    return counts["articles"], counts["quotations"]
+
+
+def test_same_named_files_in_two_folders_are_two_articles(
+    bad_input_runs: dict[str, tuple[Run, Path, Path]], sample_store_path: Path
+) -> None:
+    run, d, store = bad_input_runs["same-named files in two folders"]
+    assert run.code == 0, run.describe()
+    summary = json.loads(run.out)
+    assert (summary["articles_built"], summary["articles_replaced"], summary["warnings"]) == (2, 0, [])
+    before, after = graphs_of(sample_store_path), graphs_of(store)
+    assert {g: after[g] for g in before} == before
+    from kg.graph import article_key, graph_iri
+
+    assert set(after) - set(before) == {str(graph_iri(article_key(i))) for i in ("a/story", "b/story")}
+    # what was printed is what the store holds
+    sample_articles, sample_quotations = store_counts(sample_store_path)
+    assert store_counts(store) == (sample_articles + 2, sample_quotations + summary["quotations"])
+
+
+def test_two_articles_with_one_id_under_skip_bad_keep_both(
+    bad_input_runs: dict[str, tuple[Run, Path, Path]], sample_store_path: Path
+) -> None:
+    from kg.model import content_hash
+
+    run, d, store = bad_input_runs["two different articles with one id, --skip-bad"]
+    assert run.code == 0, run.describe()
+    summary = json.loads(run.out)
+    renamed = f"x~{content_hash(CLASH_TEXTS[1])[:8]}"
+    assert summary["warnings"] == [
+        f"{d}/clash.jsonl:2: id 'x' is already taken by a different article from {d}/clash.jsonl:1; kept as {renamed!r}"
+    ]
+    assert summary["articles_built"] == 2
+    after = graphs_of(store)
+    assert len(after) == len(graphs_of(sample_store_path)) + 2
+    assert any("Ann Lee" in line for g in after.values() for line in g)
+    assert any("Bob Ray" in line for g in after.values() for line in g)
+    assert store_counts(store)[1] == store_counts(sample_store_path)[1] + summary["quotations"]
+
+
+def test_ids_that_fold_alike_stay_apart_and_none_takes_a_store_graph(
+    bad_input_runs: dict[str, tuple[Run, Path, Path]], sample_store_path: Path
+) -> None:
+    run, d, store = bad_input_runs["ids that fold alike"]
+    assert run.code == 0, run.describe()
+    summary = json.loads(run.out)
+    assert summary["articles_built"] == 7 and summary["warnings"] == []
+    from kg.graph import article_key, graph_iri
+
+    after = graphs_of(store)  # the article graphs: the derived identity and summary graphs left out
+    assert len(after) == len(graphs_of(sample_store_path)) + 7
+    assert str(graph_iri(article_key("identity"))) in after  # the article "identity" has a graph of its own
+    with QuoteStore.open(store, read_only=True) as st:  # and the identity graph holds no article
+        assert not list(st.ox.quads_for_pattern(None, None, ox.NamedNode("https://schema.org/NewsArticle"),
+                                                ox.NamedNode(str(IDENTITY_GRAPH))))
+    assert store_counts(store) == (store_counts(sample_store_path)[0] + 7, store_counts(sample_store_path)[1] + 7)
+
+
+@pytest.mark.parametrize("name", ["100,000 quotation marks", "8,000 equals signs"])
+def test_pathological_text_is_built(
+    name: str, bad_input_runs: dict[str, tuple[Run, Path, Path]], sample_store_path: Path
+) -> None:
+    """Quadratic in spaCy's tokenizer before kg.extract.bounded (100,000 marks: ~20 minutes);
+    linear now (benchmarks/README.md, "Pathological text": ~20 s).  No time is asserted here:
+    the run's own time limit is the bound."""
+    run, d, store = bad_input_runs[name]
+    assert run.code == 0, run.describe()
+    before, after = graphs_of(sample_store_path), graphs_of(store)
+    assert {g: after[g] for g in before} == before and len(after) == len(before) + 1
+
+
+def test_two_pipes_are_two_articles_and_counts_equal_the_store(tmp_path: Path, sample_store_path: Path) -> None:
+    """`kg build <(cat a.txt) …; kg build <(cat b.txt) …`: both pipes are /dev/fd/63; the ids are
+    the contents' hashes, so the second build adds an article instead of replacing the first."""
+    store = copy_store(sample_store_path, tmp_path / "kg.db")
+    before = graphs_of(store)
+    printed = 0
+    for source in (DEV_DIR / "wapo-1.txt", DEV_DIR / "yahoo-3.txt"):
+        done = subprocess.run(
+            ["bash", "-c", f'"{sys.executable}" -m kg build <(cat "{source}") --store "{store}" --json'],
+            capture_output=True, text=True, cwd=ROOT, env=kg_env(), timeout=240,
+        )
+        assert done.returncode == 0, done.stderr
+        summary = json.loads(done.stdout)
+        assert (summary["articles_built"], summary["articles_replaced"]) == (1, 0)
+        printed += summary["quotations"]
+    after = graphs_of(store)
+    assert {g: after[g] for g in before} == before and len(after) == len(before) + 2
+    sample_articles, sample_quotations = store_counts(sample_store_path)
+    assert store_counts(store) == (sample_articles + 2, sample_quotations + printed)
+
+
+def test_a_different_article_under_a_stored_id_is_reported_as_replaced(tmp_path: Path, sample_store_path: Path) -> None:
+    store = copy_store(sample_store_path, tmp_path / "kg.db")
+    before = graphs_of(store)
+    run = run_kg("build", DEV_DIR / "wapo-1.txt", "--id", "iraq-troops", "--store", store, "--json")
+    assert run.code == 0, run.describe()
+    summary = json.loads(run.out)
+    assert (summary["articles_built"], summary["articles_replaced"]) == (1, 1)
+    after = graphs_of(store)
+    assert set(after) == set(before) and after != before  # the same graph, the other article's triples
+    line = run_kg("build", SAMPLE, "--store", store)  # and back, in the summary line
+    assert line.code == 0 and line.out.startswith(
+        "built 1 article(s) (1 replacing a stored article of the same id), skipped 0 unchanged;"), line.describe()
+    assert graphs_of(store) == before
+    too_many = run_kg("build", SAMPLE, DEV_DIR / "wapo-1.txt", "--id", "one", "--store", store)
+    assert_one_line_error(too_many, 2, re.compile(r"kg: error: .*: --id 'one' names one article, but the input holds more than one .*"))
+    assert graphs_of(store) == before
+
+
+def test_kg_stats_counts_article_and_summary_triples_apart(sample_store_path: Path, tmp_path: Path) -> None:
+    run = run_kg("stats", "--store", sample_store_path, "--json")
+    counts = json.loads(run.out)["triples_by_graph"]
+    export = run_kg("export", "--format", "nquads", "-o", "-", "--store", sample_store_path)
+    # the exports hold the articles (one here: nothing shared to merge) and the identity links,
+    # not the derived summary
+    assert counts["articles"] + counts["identity"] == len(export.out.splitlines())
+    with QuoteStore.open(sample_store_path, read_only=True) as st:
+        assert counts["summary"] == sum(1 for _ in st.ox.quads_for_pattern(None, None, None, ox.NamedNode(str(SUMMARY_GRAPH))))
+        assert sum(counts.values()) == len(st.ox)
+    table = run_kg("stats", "--store", sample_store_path).out
+    assert "triples (articles)" in table and "triples (summary)" in table and "triples (all)" in table
+
+
+# ----------------------------------------------------------------- outputs that are not files
+
+
+@pytest.mark.parametrize("command", ["export", "report"])
+def test_output_to_devices_fifos_and_symlinks_is_written_through(
+    command: str, tmp_path: Path, sample_store_path: Path, sample_fingerprint: tuple[int, str]
+) -> None:
+    """`-o /dev/stdout`, `/dev/null`, a FIFO and a symlink stay what they are and get the output;
+    only a regular file is replaced (atomically, via a temporary sibling)."""
+    args = ["export", "--format", "turtle"] if command == "export" else ["report"]
+    expected = run_kg(*args, "-o", "-", "--store", sample_store_path).out
+    assert expected
+
+    stdout = run_kg(*args, "-o", "/dev/stdout", "--store", sample_store_path)
+    assert stdout.code == 0 and stdout.out == expected, stdout.describe()
+
+    null_before = os.stat("/dev/null")
+    assert run_kg(*args, "-o", "/dev/null", "--store", sample_store_path).code == 0
+    null_after = os.stat("/dev/null")
+    assert stat_kind(null_after) == "character device" and null_after.st_rdev == null_before.st_rdev
+
+    fifo = tmp_path / "out.fifo"
+    os.mkfifo(fifo)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        reader = pool.submit(lambda: fifo.read_bytes())  # blocks until kg opens the FIFO
+        assert run_kg(*args, "-o", fifo, "--store", sample_store_path).code == 0
+        assert reader.result(timeout=120).decode("utf-8") == expected
+    assert stat_kind(os.lstat(fifo)) == "FIFO"
+
+    target = tmp_path / "real.out"
+    target.write_text("old")
+    target.chmod(0o640)
+    link = tmp_path / "link.out"
+    link.symlink_to(target.name)
+    assert run_kg(*args, "-o", link, "--store", sample_store_path).code == 0
+    assert link.is_symlink() and target.read_text(encoding="utf-8") == expected
+    assert target.stat().st_mode & 0o777 == 0o640  # a replaced file keeps its permissions
+    assert fingerprint(sample_store_path) == sample_fingerprint
+
+
+def stat_kind(st: os.stat_result) -> str:
+    import stat as st_
+
+    return "character device" if st_.S_ISCHR(st.st_mode) else "FIFO" if st_.S_ISFIFO(st.st_mode) else "other"
+
+
+def test_report_tolerates_any_date_and_csv_cells_are_neutralised(tmp_path: Path, sample_store_path: Path, nlp) -> None:
+    """`published` 0001-01-01T00:00:00Z and 9999-12-31 made `kg report` fail (OverflowError); a
+    quotation starting with `=`, `+`, `-` or `@` was a formula in the CSV export."""
+    from kg.pipeline import build
+
+    store = copy_store(sample_store_path, tmp_path / "kg.db")
+    records = [
+        {"id": "old", "published": "0001-01-01T00:00:00Z", "text": "\u201c=HYPERLINK(\"http://x.example\"),\u201d said Jane Doe."},
+        {"id": "late", "published": "9999-12-31", "text": "\u201c@SUM(1+1) is fine,\u201d said John Roe on Monday."},
+        {"id": "plus", "published": "2024-02-30", "text": "\u201c+1 for the plan,\u201d said Ann Lee last year."},
+    ]
+    build([str(write_jsonl(tmp_path / "odd.jsonl", records))], store_path=store, nlp=nlp)
+    before = fingerprint(store)
+    report = run_kg("report", "-o", tmp_path / "report.html", "--store", store)
+    assert report.code == 0, report.describe()
+    assert "Jane Doe" in (tmp_path / "report.html").read_text(encoding="utf-8")
+    export = run_kg("export", "--format", "csv", "-o", tmp_path / "tables", "--store", store)
+    assert export.code == 0, export.describe()
+    import csv
+
+    with open(tmp_path / "tables" / "quotations.csv", newline="", encoding="utf-8") as f:
+        texts = [row["text"] for row in csv.DictReader(f)]
+    assert "'=HYPERLINK(\"http://x.example\")," in texts and "'@SUM(1+1) is fine," in texts and "'+1 for the plan," in texts
+    for path in (tmp_path / "tables").glob("*.csv"):
+        with open(path, newline="", encoding="utf-8") as f:
+            for row in csv.reader(f):
+                assert not any(cell[:1] in ("=", "+", "-", "@", "\t", "\r") for cell in row), (path, row)
+    assert fingerprint(store) == before
 
 
 def test_huge_article_is_rejected_in_bounded_memory(bad_input_runs: dict[str, tuple[Run, Path, Path]]) -> None:

@@ -94,6 +94,14 @@ def build_command(
     partition_size: Annotated[
         int, typer.Option("--partition-size", min=1, help="--engine dask: articles per task and shard.")
     ] = DEFAULT_PARTITION_SIZE,
+    article_id: Annotated[
+        str | None,
+        typer.Option(
+            "--id", metavar="ID",
+            help="The id of the one article the input holds (a pipe or stdin otherwise gets its content hash).",
+            show_default=False,
+        ),
+    ] = None,
     no_summary: Annotated[
         bool,
         typer.Option(
@@ -117,7 +125,9 @@ def build_command(
             err_console.print(f"[yellow]warning:[/yellow] {message}", highlight=False)
 
     # The pre-pass validates everything before a single write and gives the progress total.
-    total = check_inputs(paths, skip_bad=skip_bad, warn=None, max_chars=max_chars).articles
+    if article_id is not None and not article_id.strip():
+        raise typer.BadParameter("the id must not be empty", param_hint="--id")
+    total = check_inputs(paths, skip_bad=skip_bad, warn=None, max_chars=max_chars, article_id=article_id).articles
     show_bar = not quiet and not as_json and sys.stderr.isatty()
     progress = Progress(
         TextColumn("[bold]{task.description}"),
@@ -161,14 +171,16 @@ def build_command(
             partition_size=partition_size,
             summarise=not no_summary,
             on_summary=summarising,
+            article_id=article_id,
         )
     if as_json:
         print(json.dumps({"store": str(store), **report.as_dict()}, indent=2, sort_keys=True))
     elif not quiet:
         kinds = ", ".join(f"{n} {t}" for t, n in report.by_type.items())
         where = f"→ {store}" if report.loaded else f"→ shards in {report.shard_dir} (not loaded)"
+        replaced = f" ({report.articles_replaced} replacing a stored article of the same id)" if report.articles_replaced else ""
         print(
-            f"built {report.articles_built} article(s), skipped {report.articles_skipped} unchanged; "
+            f"built {report.articles_built} article(s){replaced}, skipped {report.articles_skipped} unchanged; "
             f"{report.quotations} quotations ({kinds}) {where}"
         )
         if report.shard_dir is not None:

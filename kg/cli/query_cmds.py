@@ -82,15 +82,36 @@ def query_command(
         raise QueryError("--param binds the parameters of a saved query: use it with --named NAME")
     else:
         text = (
-            file.read_text(encoding="utf-8")
+            _read_query(file, str(file))
             if file is not None
-            else sys.stdin.read()
+            else _read_query(None, "standard input")
             if sparql == "-"
             else sparql or ""
         )
     with QuoteStore.open(store, read_only=True) as st:
         out = run_query(st, text or "", fmt.value, timeout=timeout)
     typer.echo(out, nl=False)
+
+
+def _read_query(path: Path | None, name: str) -> str:
+    """A query file (or stdin) of at most MAX_QUERY_BYTES, read no further: `-f /dev/zero`
+    or a mistaken multi-gigabyte file is refused instead of filling memory."""
+    from kg.store.sparql_limits import MAX_QUERY_BYTES
+
+    try:
+        if path is None:
+            data = sys.stdin.buffer.read(MAX_QUERY_BYTES + 1)
+        else:
+            with open(path, "rb") as f:
+                data = f.read(MAX_QUERY_BYTES + 1)
+    except OSError as err:
+        raise QueryError(f"cannot read the query from {name}: {err.strerror or err}") from None
+    if len(data) > MAX_QUERY_BYTES:
+        raise QueryError(f"the query in {name} is over {MAX_QUERY_BYTES:,} bytes, the limit for a query")
+    try:
+        return data.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as err:
+        raise QueryError(f"the query in {name} is not UTF-8 text (byte {err.start:,})") from None
 
 
 def _named_table(queries: list) -> str:

@@ -33,23 +33,47 @@ def serve_command(
     ] = False,
     timeout: Annotated[
         int,
-        typer.Option("--timeout", min=0, help="Cancel a query after SECONDS (whole seconds; 0 = no limit)."),
+        typer.Option(
+            "--timeout", min=0,
+            help="End a request whose answer is not complete after SECONDS, by stopping the engine evaluating it (0 = no limit).",
+        ),
     ] = 60,
     cors: Annotated[
         bool, typer.Option("--cors", help="Allow cross-origin requests (browser apps on other origins).")
     ] = False,
+    workers: Annotated[
+        int, typer.Option("--workers", min=1, help="Queries evaluated at once, each by its own Oxigraph process.")
+    ] = 2,
+    memory_limit: Annotated[
+        int,
+        typer.Option(
+            "--memory-limit", metavar="MB", min=0,
+            help="Address space of each Oxigraph process; a query needing more fails with 503 (0 = no limit).",
+        ),
+    ] = 2048,
+    allow_service: Annotated[
+        bool,
+        typer.Option("--allow-service", help="Let queries use SERVICE and updates LOAD (the server then contacts other servers)."),
+    ] = False,
+    allow_host: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allow-host", metavar="NAME",
+            help="Also answer requests whose Host header is NAME (a reverse proxy's name); repeatable.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Serve the store as a SPARQL 1.1 Protocol endpoint (the Oxigraph server; read-only by default).
 
-    Queries see the union of all article graphs as the default graph, as in `kg query`; prefixes
-    are not predeclared. Results are content-negotiated (JSON, XML, CSV, TSV; Turtle, N-Triples,
-    RDF/XML for CONSTRUCT) and http://HOST:PORT/ is a query page. Stop with Ctrl-C. Do not run
-    `kg build` on the store while it is served read-only.
+    Queries see the union of all graphs as the default graph (the articles', the summary and the identity links), as in `kg query`; prefixes are not predeclared. Results are content-negotiated (JSON, XML, CSV, TSV; Turtle, N-Triples, RDF/XML for CONSTRUCT) and http://HOST:PORT/ is a query page. Requests whose Host is not this server's address, queries nested too deep, SERVICE and LOAD are refused; each query runs in a process bounded by --memory-limit and --timeout. Stop with Ctrl-C. While it serves, `kg build` refuses the store. With --allow-update a new path becomes an empty store.
     """
     from kg.serve import ServeConfig, serve
 
     config = ServeConfig(
-        store=store, port=port, bind=bind, allow_update=allow_update, timeout=timeout or None, cors=cors
+        store=store, port=port, bind=bind, allow_update=allow_update, timeout=timeout or None, cors=cors,
+        workers=workers, memory_mb=memory_limit or None, allow_service=allow_service,
+        allow_hosts=tuple(allow_host or ()),
     )
     code = serve(config, announce=lambda text: typer.echo(text, err=True))
     raise typer.Exit(code)
@@ -58,13 +82,13 @@ def serve_command(
 @app.command("push")
 def push_command(
     endpoint: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--endpoint",
             help="The server's base URL (e.g. http://127.0.0.1:7878); its Graph Store endpoint is BASE/store.",
             show_default=False,
         ),
-    ],
+    ] = None,
     gsp_url: Annotated[
         str | None,
         typer.Option(
@@ -88,18 +112,40 @@ def push_command(
     ] = 50_000,
     store: StoreOption = DEFAULT_STORE_PATH,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary line.")] = False,
+    user: Annotated[
+        str | None,
+        typer.Option("--user", "-u", help="User name for a server that asks for one (HTTP Digest or Basic).",
+                     show_default=False),
+    ] = None,
+    password_env: Annotated[
+        str | None,
+        typer.Option("--password-env", metavar="VAR",
+                     help="Read the password from the environment variable VAR (else ~/.netrc, else a prompt).",
+                     show_default=False),
+    ] = None,
 ) -> None:
     """Load the store into any SPARQL 1.1 server (Oxigraph, Fuseki, GraphDB, …), one named graph per article.
 
     Each graph is sent as N-Triples with the Graph Store HTTP Protocol: PUT (with --replace) or
     POST, in batches of --batch-size triples; connection errors and 5xx answers are retried with
-    backoff; a refusal (4xx) stops with the server's status and message.
+    backoff; a refusal (4xx) stops with the server's status and the reason from its answer.
+    A server that wants a user gets the one of --user (or of ~/.netrc), with the password from
+    --password-env VAR, ~/.netrc or a prompt, by the scheme it asks for (Digest or Basic); the
+    password is never printed.
     """
-    from kg.push import PushTarget, push
+    from kg.push import PushError, PushTarget, push
+    from kg.push.credentials import resolve
     from kg.store import QuoteStore
 
-    target = PushTarget.from_endpoint(endpoint, gsp_url=gsp_url)
+    def warn(message: str) -> None:
+        typer.echo(f"warning: {message}", err=True)
+
+    if endpoint is None and gsp_url is None:
+        raise PushError("give the server with --endpoint BASE_URL (Oxigraph) or --gsp-url GRAPH_STORE_URL")
+    target = PushTarget.from_endpoint(endpoint or "", gsp_url=gsp_url)
+    assert target.given is not None
+    credentials = resolve(target.given, user=user, password_env=password_env, warn=warn)
     with QuoteStore.open(store, read_only=True) as st:
-        report = push(st, target, graph=graph, replace=replace, batch_size=batch_size)
+        report = push(st, target, graph=graph, replace=replace, batch_size=batch_size, credentials=credentials, warn=warn)
     if not quiet:
         typer.echo(report.summary(), err=True)

@@ -2,13 +2,13 @@
 
 Every exporter is deterministic: the same store content gives byte-identical files, whatever the
 order articles were built in.  Files are written to a temporary sibling and renamed, so a failed
-export never leaves a truncated file behind.
+export never leaves a truncated file behind; devices, FIFOs, /dev/stdout and symlinks are written
+through (kg.output).
 """
 
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO
@@ -19,6 +19,7 @@ from kg.export.graphml import write_graphml
 from kg.export.jsonld import write_jsonld
 from kg.export.nquads import write_nquads
 from kg.export.turtle import write_turtle
+from kg.output import is_stream_target, write_output
 from kg.store import QuoteStore
 
 Writer = Callable[[QuoteStore, IO[bytes]], None]
@@ -40,7 +41,7 @@ def export(store: QuoteStore, fmt: str, out: str | os.PathLike[str] | IO[bytes])
     """Write `store` as `fmt` to `out` (a path or a binary stream); returns the files written.
 
     csv: `out` a directory → quotations.csv, entities.csv and events.csv in it; a path named
-    after one table (e.g. entities.csv) → that table; a stream → the quotations table.
+    after one table (e.g. entities.csv) → that table; a stream, device or FIFO → the quotations table.
     """
     if fmt not in FORMATS:
         raise ExportError(f"unknown export format {fmt!r}; expected one of {', '.join(FORMATS)}")
@@ -61,6 +62,9 @@ def export(store: QuoteStore, fmt: str, out: str | os.PathLike[str] | IO[bytes])
             )
         _write_atomically(path, lambda f: write_table(store, path.stem, f))
         return [path]
+    if is_stream_target(path):  # /dev/stdout, a FIFO, a terminal: one table, as for `-`
+        _write_atomically(path, lambda f: write_table(store, "quotations", f))
+        return [path]
     if path.exists() and not path.is_dir():
         raise ExportError(f"{path} is a file; csv export writes a directory of tables")
     written = []
@@ -72,21 +76,8 @@ def export(store: QuoteStore, fmt: str, out: str | os.PathLike[str] | IO[bytes])
 
 
 def _write_atomically(path: Path, write: Callable[[IO[bytes]], None]) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as err:
-        raise ExportError(f"cannot write {path}: {err.strerror or err}") from None
-    try:
-        os.fchmod(fd, 0o644)  # mkstemp's 0600 would make the export private to its author
-        with os.fdopen(fd, "wb") as f:
-            write(f)
-        os.replace(tmp, path)
-    except OSError as err:
-        raise ExportError(f"cannot write {path}: {err.strerror or err}") from None
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    """Atomically for a regular file, through anything else (kg.output)."""
+    write_output(path, write, error=ExportError)
 
 
 __all__ = ["FORMATS", "ExportError", "export"]

@@ -135,11 +135,23 @@ TABLES: dict[str, Callable[[QuoteStore], Table]] = {
 }
 
 
+# A cell starting with one of these is a formula to Excel, LibreOffice and Google Sheets
+# (`=HYPERLINK(…)`, `@SUM(…)`, `+cmd|…`): article text is untrusted, so such cells get a leading
+# apostrophe, as OWASP recommends for CSV injection; the sheet then shows the text as written.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(cell: str) -> str:
+    """`cell` as a spreadsheet will show it, never run it (see FORMULA_STARTS)."""
+    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
+
+
 def write_table(store: QuoteStore, name: str, out: IO[bytes]) -> None:
-    """One table as UTF-8 CSV (RFC 4180: quoted as needed, CRLF line ends)."""
+    """One table as UTF-8 CSV (RFC 4180: quoted as needed, CRLF line ends), formula-like cells
+    neutralised (`neutralise`)."""
     header, rows = TABLES[name](store)
     text = io.StringIO(newline="")
     writer = csv.writer(text)
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows([neutralise(cell) for cell in row] for row in rows)
     out.write(text.getvalue().encode("utf-8"))

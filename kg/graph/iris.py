@@ -25,22 +25,48 @@ _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 
 
-def slug(s: str) -> str:
-    """The IRI-safe form of `s`; `h` + sha256(s)[:16] when that form is empty or over 80 chars."""
+def _fold(s: str) -> str:
+    """`s` reduced to `[a-z0-9-]`: accents folded, apostrophes dropped, other runs → `-`."""
     # Accents fold to their base letter ("Müller" → "muller"), so spelling variants share an IRI
     # instead of losing the letter ("m-ller").
     folded = "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
     text = unicodedata.normalize("NFKC", folded).lower().translate(_APOSTROPHES).replace("'", "")
-    text = _NOT_SLUG.sub("-", text).strip("-")
+    return _NOT_SLUG.sub("-", text).strip("-")
+
+
+def _digest(s: str, length: int) -> str:
+    return hashlib.sha256(s.encode("utf-8")).hexdigest()[:length]
+
+
+def slug(s: str) -> str:
+    """The IRI-safe form of `s`; `h` + sha256(s)[:16] when that form is empty or over 80 chars."""
+    text = _fold(s)
     if not text or len(text) > MAX_SLUG:
         # Hash the original string: two long ids sharing an 80-char prefix must not collide.
-        return "h" + hashlib.sha256(s.encode("utf-8")).hexdigest()[:16]
+        return "h" + _digest(s, 16)
     return text
 
 
+# Names under qgid:graph/ (and beside it) that belong to the store, not to an article: an article
+# whose id folds to one of them keeps a hash suffix like any id that folding changed.
+RESERVED_KEYS = frozenset({"identity", "summary", "clusters", "entities", "canonical", "ontology", "shapes", "default", "union"})
+ARTICLE_KEY_HASH = 8  # hex digits of sha256(id) kept when folding the id lost information
+
+
 def article_key(article_id: str) -> str:
-    """The path segment that identifies an article in every IRI derived from it."""
-    return slug(article_id)
+    """The path segment that identifies an article in every IRI derived from it.
+
+    An id that is already in folded form (`iraq-troops`, `chunk-07`, a content hash) is its own
+    key.  Any other id keeps a short hash of itself after its folded form (`A b` →
+    `a-b-5e8f0c2a`, `a/story` → `a-story-…`, `Статья 1` → `1-…`), so two ids that fold alike
+    (`A b` / `a-b`, `Müller` / `Muller`, two Cyrillic titles) never share an IRI, and an article
+    cannot take a graph name the store uses itself (RESERVED_KEYS)."""
+    text = _fold(article_id)
+    if not text or len(text) > MAX_SLUG:
+        return "h" + _digest(article_id, 16)  # nothing readable kept: the hash alone, as slug() does
+    if text == article_id and text not in RESERVED_KEYS:
+        return text
+    return f"{text}-{_digest(article_id, ARTICLE_KEY_HASH)}"
 
 
 def _iri(path: str) -> URIRef:
@@ -57,9 +83,8 @@ def graph_iri(article_key: str) -> URIRef:
 
 
 # Graphs that are not articles: owl:sameAs links (kg.identity), the corpus-wide counts
-# (kg.store.summary) and the quotation clusters (kg.clusters).  No article key collides with
-# "summary"; an article whose id slugs to "identity" or "clusters" would share that graph's IRI
-# (its key is the slug of its id).
+# (kg.store.summary) and the quotation clusters (kg.clusters).  No article key is one of
+# their names (RESERVED_KEYS).
 IDENTITY_GRAPH = _iri("graph/identity")
 SUMMARY_GRAPH = _iri("summary")
 CLUSTERS_GRAPH = _iri("graph/clusters")  # the same statement across articles (kg.clusters)

@@ -141,8 +141,9 @@ def build_dask(
     force: bool = False,
     partition_size: int = 200,
     connect_timeout: float | None = None,
+    warn: Callable[[str], None] | None = None,
 ) -> None:
-    from kg.pipeline import is_unchanged
+    from kg.pipeline import StoredArticles
 
     connect_timeout = DEFAULT_CONNECT_TIMEOUT if connect_timeout is None else connect_timeout
 
@@ -159,7 +160,7 @@ def build_dask(
     cluster = _LazyClient(scheduler, workers, connect_timeout)
     pending: deque[_Slot] = deque()
     try:
-        known = store.article_hashes() if store is not None and not force else {}
+        stored = StoredArticles.of(store, force=force) if store is not None else StoredArticles({})
 
         def finish(slot: _Slot) -> None:
             if slot.future is not None:
@@ -177,7 +178,7 @@ def build_dask(
             progress(slot.info.articles, slot.info.quotations)
 
         for partition in batched(articles, partition_size):
-            todo = [a for a in partition if not is_unchanged(known, a)]
+            todo = [a for a in partition if stored.triage(a, report, warn) != "unchanged"]
             if len(todo) < len(partition):
                 report.articles_skipped += len(partition) - len(todo)
                 progress(len(partition) - len(todo), 0)

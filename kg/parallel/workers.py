@@ -80,15 +80,16 @@ def build_local(
     workers: int,
     force: bool = False,
     batch_size: int = BATCH_SIZE,
+    warn: Callable[[str], None] | None = None,
 ) -> None:
-    from kg.pipeline import is_unchanged
+    from kg.pipeline import StoredArticles
 
     with QuoteStore.open(store_path) as store:
-        known = {} if force else store.article_hashes()
+        stored = StoredArticles.of(store, force=force)
 
         def changed() -> Iterator[Article]:
             for article in articles:
-                if is_unchanged(known, article):
+                if stored.triage(article, report, warn) == "unchanged":
                     report.articles_skipped += 1
                     progress(1, 0)
                 else:

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import itertools
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 import httpx
 import pyoxigraph as ox
 
 from kg.export.order import sorted_union_triples
+from kg.push.credentials import Credentials, ServerAuth
 from kg.push.http import Retry, send
 from kg.push.target import PushError, PushTarget
 from kg.store import QuoteStore
@@ -52,10 +53,15 @@ def push(
     batch_size: int = 50_000,
     retry: Retry | None = None,
     client: httpx.Client | None = None,
+    credentials: Credentials | None = None,
+    warn: Callable[[str], None] | None = None,
 ) -> PushReport:
     """Push `store` to `target`: each named graph to the same graph IRI on the server, or with
     `graph` the union of everything into that one graph — except the summary graph, which keeps
-    its own graph there, so the saved queries that read it work on the server too."""
+    its own graph there, so the saved queries that read it work on the server too.
+
+    `credentials` are sent as the server asks (Digest or Basic, kg.push.credentials); the
+    password appears in no message, and the URLs printed carry no user information."""
     if batch_size < 1:
         raise PushError("--batch-size must be at least 1")
     if graph is not None:
@@ -67,11 +73,14 @@ def push(
     report = PushReport(target=target.gsp_url)
     started = time.monotonic()
     own_client = client is None
+    auth = ServerAuth(credentials, warn) if credentials is not None else None
     client = client or httpx.Client(timeout=REQUEST_TIMEOUT, follow_redirects=False)
+    if auth is not None:
+        client.auth = auth
     try:
         for name, triples in _sources(store, graph):
             report.per_graph[name or "(default graph)"] = _push_graph(
-                client, target, name, triples, replace, batch_size, retry, report
+                client, target, name, triples, replace, batch_size, retry, report, target.hint(), _auth_note(credentials)
             )
             report.graphs += 1
     finally:
@@ -109,6 +118,8 @@ def _push_graph(
     batch_size: int,
     retry: Retry,
     report: PushReport,
+    hint: str = "",
+    auth_note: str = "",
 ) -> int:
     url = target.graph_url(name)
     what = f"graph <{name}>" if name else "the default graph"
@@ -121,7 +132,7 @@ def _push_graph(
         method = "PUT" if replace and i == 0 else "POST"
         body = ox.serialize(batch, format=ox.RdfFormat.N_TRIPLES) or b""
         try:
-            send(client, method, url, body, retry, what)
+            send(client, method, url, body, retry, what, hint, auth_note)
         except PushError as err:
             done = f" ({sent:,} of its triples were sent before)" if sent else ""
             raise PushError(f"{err}{done}") from None
@@ -129,6 +140,13 @@ def _push_graph(
         report.requests += 1
         report.triples += len(batch)
     return sent
+
+
+def _auth_note(credentials: Credentials | None) -> str:
+    """Added to a 401/403: whose credentials were sent (never the password), or that none were."""
+    if credentials is not None:
+        return f" (sent as user {credentials.user!r}, the password from {credentials.source})"
+    return " (no credentials were sent: --user NAME, with --password-env VAR, ~/.netrc or a prompt)"
 
 
 def _batches(triples: Iterable[ox.Triple], size: int) -> Iterator[list[ox.Triple]]:

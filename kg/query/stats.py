@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+import pyoxigraph as ox
+
+from kg.graph.iris import CLUSTERS_GRAPH, IDENTITY_GRAPH, SUMMARY_GRAPH
 from kg.graph.vocab import PREFIXES
 from kg.query.render import render_table
 from kg.store import QuoteStore
@@ -48,7 +51,8 @@ SELECT (COUNT(DISTINCT ?q) AS ?n) WHERE { ?q schema:spokenByCharacter ?who }"""
 
 def stats(store: QuoteStore) -> dict[str, Any]:
     """Counts of articles, quotations (total, attributed, by type), entities by kind, events, named
-    graphs (articles, and the identity and summary graphs when present) and quads; whether the
+    graphs (articles, and the identity, clusters and summary graphs when present) and quads, in all and by
+    graph (`triples_by_graph`: the summary is derived data, not part of the exports); whether the
     summary graph is current."""
     out: dict[str, Any] = dict.fromkeys(_CLASSES.values(), 0)
     for sol in store.query(_BY_CLASS):  # type: ignore[union-attr]
@@ -64,17 +68,36 @@ def stats(store: QuoteStore) -> dict[str, Any]:
     row = next(iter(store.query(_ATTRIBUTED)))  # type: ignore[arg-type]
     out["quotations_attributed"] = int(row["n"].value)
     out["graphs"] = len(store.graphs())
+    out["triples_by_graph"] = triples_by_graph(store)
     out["triples"] = store.count_triples()
     # Whether the saved queries that read the summary graph can answer (kg.store.summary).
     out["summary"] = "current" if has_summary(store) else "missing (run `kg summarise`)"
     return out
 
 
+_IN_GRAPH = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+
+
+def triples_by_graph(store: QuoteStore) -> dict[str, int]:
+    """Stored quads split by what holds them: the article graphs (what the exports are made
+    from; an entity described by several articles is counted in each), the derived summary
+    graph, the identity links, the quotation clusters, and the default graph (kg writes none there; data loaded by
+    other means may be)."""
+    counts: dict[str, int] = {}
+    for name, iri in (("summary", SUMMARY_GRAPH), ("identity", IDENTITY_GRAPH), ("clusters", CLUSTERS_GRAPH)):
+        rows = list(store.query(_IN_GRAPH, bindings={"g": iri}))  # type: ignore[arg-type]
+        counts[name] = int(rows[0]["n"].value) if rows else 0
+    counts["default graph"] = sum(1 for _ in store.ox.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    return {"articles": store.count_triples() - sum(counts.values()), **counts}
+
+
 def render_stats(counts: dict[str, Any], *, width: int | None = None) -> str:
     rows: list[list[str]] = []
     for key, value in counts.items():
         if isinstance(value, dict):
-            rows.extend([f"{key.replace('_by_type', '')} ({sub})", str(n)] for sub, n in value.items())
+            rows.extend([f"{key.split('_by_')[0]} ({sub})", str(n)] for sub, n in value.items())
+        elif key == "triples":
+            rows.append(["triples (all)", str(value)])  # the sum of the rows above
         else:
             rows.append([key.replace("_", " "), str(value)])
     return render_table(["", "count"], rows, width=width)

@@ -26,6 +26,7 @@ from kg.errors import InputError
 from kg.model import Article
 from kg.read.context import ReadContext, ReadStats
 from kg.read.formats import read_source
+from kg.read.ids import IdError, IdRegistry
 from kg.read.sources import FORMATS, STDIN, iter_sources, os_error
 
 __all__ = ["DEFAULT_MAX_CHARS", "FORMATS", "ReadStats", "check_inputs", "iter_articles"]
@@ -41,12 +42,15 @@ def iter_articles(
     warn: Callable[[str], None] | None = None,
     max_chars: int = DEFAULT_MAX_CHARS,
     stats: ReadStats | None = None,
+    article_id: str | None = None,
 ) -> Iterator[Article]:
     """Articles from files, directories (recursively; hidden entries and unknown extensions
     skipped) and "-" for stdin, in a deterministic order.
 
     `warn` receives one-line messages (encoding fallbacks, skipped items); without it they go
     to the "kg.read" logger.  `stats`, if given, is updated as the generator is consumed.
+    Two inputs reaching one article id are read once when they are the same article, and are
+    an InputError otherwise (kg.read.ids); `article_id` gives the input's one article that id.
     """
     ctx = ReadContext(
         skip_bad=skip_bad,
@@ -54,11 +58,17 @@ def iter_articles(
         max_chars=max_chars,
         stats=stats if stats is not None else ReadStats(),
     )
+    ids = IdRegistry(article_id)
     for source in iter_sources(paths, ctx):
         try:
             for article in read_source(source, ctx):
+                admitted = ids.admit(article, ctx)
+                if admitted is None:
+                    continue
                 ctx.stats.articles += 1
-                yield article
+                yield admitted
+        except IdError:
+            raise
         except InputError as err:
             ctx.bad(err)
         except OSError as err:  # an I/O error part-way through a file, e.g. a vanished mount
@@ -71,6 +81,7 @@ def check_inputs(
     skip_bad: bool = False,
     warn: Callable[[str], None] | None = None,
     max_chars: int = DEFAULT_MAX_CHARS,
+    article_id: str | None = None,
 ) -> ReadStats:
     """Read everything once without keeping it: raise InputError at the first bad item
     (or, with skip_bad, warn and count it) and return the counts.
@@ -84,7 +95,9 @@ def check_inputs(
         spool_stdin()
     spool_pipes(paths)
     stats = ReadStats()
-    for _ in iter_articles(paths, skip_bad=skip_bad, warn=warn or _ignore, max_chars=max_chars, stats=stats):
+    for _ in iter_articles(
+        paths, skip_bad=skip_bad, warn=warn or _ignore, max_chars=max_chars, stats=stats, article_id=article_id
+    ):
         pass
     return stats
 

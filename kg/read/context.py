@@ -20,6 +20,8 @@ class ReadStats:
     skipped: int = 0  # bad files or lines skipped under skip_bad
     warnings: int = 0  # messages passed to warn (skips and encoding fallbacks)
     bytes: int = 0  # bytes read from files and stdin
+    duplicates: int = 0  # the same article (same id and text) given again: read once
+    renamed: int = 0  # articles kept under a suffixed id because theirs was taken (skip_bad)
 
 
 @dataclass

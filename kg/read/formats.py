@@ -8,7 +8,6 @@ the line); problems with a whole file raise InputError for the caller to route t
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections.abc import Iterator, Mapping
 from functools import lru_cache
@@ -44,11 +43,7 @@ def read_source(src: Source, ctx: ReadContext) -> Iterator[Article]:
         elif src.fmt == "html":
             yield _read_html(stream, src.path, ctx)
         else:
-            stem = os.path.splitext(os.path.basename(src.path))[0]
-            # A file name that is not UTF-8 (an old Latin-1 archive) decodes to lone surrogates,
-            # which no RDF literal may hold: keep the readable part, mark the rest.
-            stem = stem.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-            yield _read_text(stream, src.path, ctx, fallback_id=stem)
+            yield _read_text(stream, src.path, ctx, fallback_id=src.name_id)
 
 
 # --- one article per file ------------------------------------------------------------------------
@@ -307,6 +302,24 @@ class _Prefixed:
         return line + self._stream.readline(-1 if size < 0 else size - len(line))
 
 
+# Code points no RDF serialisation may carry: lone surrogates (a JSON "\ud800" escape, or text
+# from a broken producer: not Unicode at all, and pyoxigraph refuses them mid-build) and the
+# noncharacters U+FFFE/U+FFFF (XML 1.0 excludes them, so RDF/XML and GraphML cannot, and rapper
+# rejects Turtle holding them).  Refused up front, naming where.
+_INVALID_CHAR = re.compile("[\ud800-\udfff\ufffe\uffff]")
+
+
+def _check_unicode(value: str, name: str, origin: str) -> None:
+    bad = _INVALID_CHAR.search(value)
+    if bad is None:
+        return
+    char = ord(bad.group())
+    what = "a lone surrogate" if 0xD800 <= char <= 0xDFFF else "the noncharacter"
+    raise InputError(
+        f"{origin}: '{name}' holds {what} U+{char:04X} at character {bad.start():,}: not valid Unicode text"
+    )
+
+
 # --- the one place Articles are made -------------------------------------------------------------
 
 
@@ -325,6 +338,9 @@ def _article(
     if len(text) > ctx.max_chars:
         raise ctx.too_long(origin, len(text))
     fields = fields or {}
+    for name, value in (("text", text), *fields.items()):
+        if value is not None:
+            _check_unicode(value, name, origin)
     url = fields.get("url")
     article_id = fields.get("id") or url or fallback_id or content_hash(text)
     return Article(

@@ -53,6 +53,25 @@ class Source:
 
     path: str  # as the user will recognise it: the given path, or joined below a given directory
     fmt: Format
+    # The id a plain-text file gives its article: its path below the directory given, without
+    # extension (`a/story`), or its stem when named itself; None for pipes, devices and stdin,
+    # whose names (`/dev/fd/63`) say nothing about their content: those use the content hash.
+    name_id: str | None = None
+
+
+def readable_id(name: str) -> str:
+    """A file name that is not UTF-8 (an old Latin-1 archive) decodes to lone surrogates, which
+    no RDF literal may hold: keep the readable part, mark the rest."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def _stem_id(path: str) -> str:
+    return readable_id(os.path.splitext(os.path.basename(path))[0])
+
+
+def _relative_id(root: str, path: str) -> str:
+    relative = os.path.splitext(os.path.relpath(path, root))[0]
+    return readable_id(relative.replace(os.sep, "/"))
 
 
 def format_of(path: str) -> Format | None:
@@ -89,7 +108,8 @@ def iter_sources(paths: Sequence[str], ctx: ReadContext) -> Iterator[Source]:
             yield from _walk(path, st, visited, ctx)
         else:
             # named explicitly: read even if hidden, and as plain text when the extension is unknown
-            yield Source(path, format_of(path) or "txt")
+            stream = stat.S_ISFIFO(st.st_mode) or stat.S_ISCHR(st.st_mode) or stat.S_ISSOCK(st.st_mode)
+            yield Source(path, format_of(path) or "txt", None if stream else _stem_id(path))
 
 
 def _walk(
@@ -122,7 +142,7 @@ def _walk(
         fmt = format_of(entry.name)
         if fmt is None:
             continue
-        source = _file_entry(entry, fmt, ctx)
+        source = _file_entry(root, entry, fmt, ctx)
         if source is not None:
             yield source
 
@@ -153,10 +173,10 @@ def _is_dir(entry: os.DirEntry[str]) -> bool:
         return False
 
 
-def _file_entry(entry: os.DirEntry[str], fmt: Format, ctx: ReadContext) -> Source | None:
+def _file_entry(root: str, entry: os.DirEntry[str], fmt: Format, ctx: ReadContext) -> Source | None:
     try:
         if entry.is_file():
-            return Source(entry.path, fmt)
+            return Source(entry.path, fmt, _relative_id(root, entry.path))
         os.stat(entry.path)  # a dangling or self-referencing symlink raises the real reason here
     except OSError as err:
         ctx.bad(os_error(entry.path, err))

@@ -176,7 +176,11 @@ def _date_range(items: list[TimelineItem]) -> list[str]:
     days = [date.fromisoformat(i.date) for i in items if i.date]
     first, last = min(days), max(days)
     margin = max((last - first) / 20, timedelta(days=15))
-    return [(first - margin).isoformat(), (last + margin).isoformat()]
+    # Clamped to the calendar Python knows: a source dated 0001-01-01 or 9999-12-31 (a
+    # placeholder, usually) must not end the report with an OverflowError.
+    start = first - margin if first - date.min > margin else date.min
+    end = last + margin if date.max - last > margin else date.max
+    return [start.isoformat(), end.isoformat()]
 
 
 def _hover(item: TimelineItem) -> str:

@@ -53,8 +53,10 @@ def server_command(
     cors: bool = False,
 ) -> list[str]:
     """argv for the server.  The union default graph makes `SELECT … { ?s ?p ?o }` see every
-    article graph, exactly like `kg query`; without it Oxigraph's default graph is the (empty)
-    default graph of the dataset."""
+    named graph (the articles', the summary and the identity links), exactly like `kg query`;
+    without it Oxigraph's default graph is the (empty) default graph of the dataset.  kg serve
+    passes no timeout (kg.serve.proxy keeps time: Oxigraph's own ends a streaming answer as if
+    it were complete)."""
     argv = [
         binary,
         "serve" if allow_update else "serve-read-only",

@@ -1,40 +1,42 @@
-"""`kg serve`: the store as a SPARQL 1.1 Protocol endpoint, served by the real Oxigraph server.
+"""`kg serve`: the store as a SPARQL 1.1 Protocol endpoint, answered by the Oxigraph server.
 
-kg only checks, starts and stops the server; every request is answered by Oxigraph itself
-(`/query` with content negotiation, `/update` and `/store` when writable, a YASGUI page at `/`).
+Every query is answered by Oxigraph itself (`/query` with content negotiation, `/update` and
+`/store` when writable, a YASGUI page at `/`), in processes kg starts and bounds
+(kg.serve.backends: an address-space limit each, replaced when they die), behind a small HTTP
+front (kg.serve.proxy) that refuses what would harm the server or reach past it
+(kg.serve.guard: the Host and Origin of the request, the depth and size of its SPARQL, SERVICE)
+and ends a request that runs past --timeout by killing the process evaluating it.
 
-Why a supervised child and not exec(): we wait until the port accepts connections before
-announcing the URL, turn start-up failures (port taken, bad address) into one line instead of a
-Rust backtrace, and stop the server when kg is stopped — including by SIGKILL on Linux, where
-the child is asked to die with its parent.
+While it serves, kg holds the store's serving lock (kg.store.paths.SERVE_LOCK), so `kg build`
+and the other writers refuse the store instead of changing it under the server.
 """
 
 from __future__ import annotations
 
-import collections
 import ipaddress
 import os
 import signal
 import socket
-import subprocess
 import sys
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from kg.errors import StoreError
-from kg.serve.binary import ServeError, find_oxigraph, format_bind, server_command
+from kg.serve.backends import BackendPool
+from kg.serve.binary import ServeError, find_oxigraph, format_bind
+from kg.serve.guard import HostRule
+from kg.serve.proxy import FrontServer, ProxySettings
 from kg.store import QuoteStore
-from kg.store.paths import check_path, is_locked
+from kg.store.paths import check_path, hold_serve_lock, is_locked
 from kg.store.summary import has_summary
 
 DEFAULT_PORT = 7878
 DEFAULT_BIND = "127.0.0.1"
 DEFAULT_TIMEOUT = 60  # seconds; one runaway query must not hold a CPU forever
-STARTUP_SECONDS = 15.0
-STOP_SECONDS = 5.0
+DEFAULT_WORKERS = 2  # queries evaluated at once, each in its own Oxigraph process
+DEFAULT_MEMORY_MB = 2048  # address space per Oxigraph process (an idle one takes ~0.5 GB of it)
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,10 @@ class ServeConfig:
     allow_update: bool = False
     timeout: int | None = DEFAULT_TIMEOUT
     cors: bool = False
+    workers: int = DEFAULT_WORKERS
+    memory_mb: int | None = DEFAULT_MEMORY_MB
+    allow_service: bool = False
+    allow_hosts: tuple[str, ...] = ()
 
     @property
     def base_url(self) -> str:
@@ -55,9 +61,20 @@ class ServeConfig:
 
 
 def check_config(config: ServeConfig, warn: Callable[[str], None]) -> None:
-    """Refuse what cannot work before starting anything; warn about exposure."""
+    """Refuse what cannot work before starting anything; warn about exposure.  With
+    --allow-update a store that does not exist yet is created empty (a local write target)."""
     if not 0 < config.port < 65536:
         raise ServeError(f"port {config.port} is out of range (1-65535)")
+    if config.workers < 1:
+        raise ServeError(f"--workers must be at least 1, got {config.workers}")
+    if config.memory_mb is not None and config.memory_mb < 256:
+        raise ServeError(f"--memory-limit {config.memory_mb} MB is too small: an idle Oxigraph server takes ~500 MB")
+    if config.allow_update and _no_store_yet(config.store):
+        try:
+            QuoteStore.open(config.store).close()
+        except StoreError as err:
+            raise ServeError(str(err)) from None
+        warn(f"created an empty store at {config.store}")
     try:
         check_path(config.store, read_only=True)
     except StoreError as err:
@@ -73,7 +90,7 @@ def check_config(config: ServeConfig, warn: Callable[[str], None]) -> None:
     # The server answers from whatever summary the store holds (kg query refuses a stale one; an
     # HTTP endpoint cannot say so per query): say it once, here.
     with QuoteStore.open(config.store, read_only=True) as store:
-        current = has_summary(store)
+        current = has_summary(store) or len(store.ox) == 0  # an empty store has nothing to count
     if not current:
         warn(
             f"warning: the summary graph of {config.store} is out of date or missing: the saved queries that read it "
@@ -90,45 +107,52 @@ def check_config(config: ServeConfig, warn: Callable[[str], None]) -> None:
 
 
 def serve(config: ServeConfig, announce: Callable[[str], None] = print) -> int:
-    """Run the server until it exits or kg is interrupted; returns the exit status for kg."""
-    check_config(config, warn=lambda m: print(m, file=sys.stderr))
-    argv = server_command(
-        find_oxigraph(),
-        config.store,
-        config.bind,
-        config.port,
-        allow_update=config.allow_update,
-        timeout=config.timeout,
-        cors=config.cors,
-    )
-    env = dict(os.environ, RUST_BACKTRACE="0", RUST_LIB_BACKTRACE="0")  # errors as one line
-    try:
-        proc = subprocess.Popen(
-            argv,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            env=env,
-            preexec_fn=_death_signal_setter(),
-        )
-    except OSError as err:
-        raise ServeError(f"cannot run {argv[0]}: {err.strerror or err}") from None
-    output = _Relay(proc)
+    """Serve until kg is interrupted (Ctrl-C, SIGTERM); returns the exit status for kg."""
+
+    def log(message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
+    check_config(config, warn=log)
+    lock = hold_serve_lock(config.store, f"pid {os.getpid()} at {config.base_url}")
     stop = _StopSignal()
+    pool = None
+    front = None
     try:
-        _wait_until_listening(proc, config, output)
+        pool = BackendPool(
+            find_oxigraph(), config.store, size=config.workers, allow_update=config.allow_update,
+            memory_mb=config.memory_mb, cors=config.cors, log=log,
+        )
+        settings = ProxySettings(
+            rule=HostRule(config.bind, config.port, tuple(h.lower() for h in config.allow_hosts)),
+            timeout=float(config.timeout) if config.timeout else None,
+            cors=config.cors,
+            allow_service=config.allow_service,
+        )
+        try:
+            front = FrontServer((config.bind.strip("[]"), config.port), pool, settings, log)
+        except OSError as err:
+            raise ServeError(f"cannot serve on {format_bind(config.bind, config.port)}: {err.strerror or err}") from None
+        threading.Thread(target=front.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True,
+                         name="kg-serve-front").start()
         announce(_banner(config))
-        output.forwarding = True  # from now on the server's own messages reach the terminal
-        while proc.poll() is None and not stop.is_set():
-            stop.wait(0.2)
-        if proc.poll() is not None:
-            raise ServeError(f"the Oxigraph server stopped unexpectedly: {output.error_line()}")
+        while not stop.wait(0.5):
+            pass
         return 0
     except KeyboardInterrupt:
         return 0  # Ctrl-C is how a server is stopped
     finally:
-        _stop(proc)
+        if front is not None:
+            front.shutdown()
+            front.server_close()
+        if pool is not None:
+            pool.close()
         stop.restore()
+        if lock is not None:
+            os.close(lock)
+
+
+def _no_store_yet(path: Path) -> bool:
+    return not path.exists() or (path.is_dir() and not any(path.iterdir()))
 
 
 # ---------------------------------------------------------------------------------- helpers
@@ -163,78 +187,22 @@ def _check_port_free(config: ServeConfig) -> None:
         raise ServeError(f"cannot serve on {format_bind(config.bind, config.port)}: {reason}") from None
 
 
-def _death_signal_setter() -> Callable[[], None] | None:
-    """A preexec_fn asking Linux to SIGTERM the child when kg dies (even by SIGKILL), so no
-    orphaned server keeps the port.  libc is loaded here, in the parent: the child, between fork
-    and exec, must only make the call."""
-    if not sys.platform.startswith("linux"):
-        return None
-    try:
-        import ctypes
-
-        prctl = ctypes.CDLL(None, use_errno=True).prctl
-    except (OSError, AttributeError):
-        return None
-    pr_set_pdeathsig = 1
-
-    def set_death_signal() -> None:  # pragma: no cover - runs in the child
-        prctl(pr_set_pdeathsig, int(signal.SIGTERM))
-
-    return set_death_signal
-
-
-class _Relay:
-    """Reads the server's output in a thread: kept (for error messages) until the server is up,
-    then forwarded to stderr."""
-
-    def __init__(self, proc: subprocess.Popen[bytes]) -> None:
-        self.lines: collections.deque[str] = collections.deque(maxlen=50)
-        self.forwarding = False
-        self._thread = threading.Thread(target=self._run, args=(proc,), daemon=True)
-        self._thread.start()
-
-    def _run(self, proc: subprocess.Popen[bytes]) -> None:
-        assert proc.stdout is not None
-        for raw in proc.stdout:
-            line = raw.decode("utf-8", "replace").rstrip()
-            self.lines.append(line)
-            if self.forwarding and line:
-                print(f"oxigraph: {line}", file=sys.stderr, flush=True)
-
-    def error_line(self) -> str:
-        self._thread.join(timeout=1.0)  # the process has exited: let the last lines arrive
-        for line in self.lines:
-            if line.startswith("Error:"):
-                return line[len("Error:") :].strip()
-        meaningful = [line for line in self.lines if line.strip()]
-        return meaningful[-1].strip() if meaningful else "no message"
-
-
-def _wait_until_listening(proc: subprocess.Popen[bytes], config: ServeConfig, output: _Relay) -> None:
-    host = config.base_url.split("//", 1)[1].rsplit(":", 1)[0].strip("[]")
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise ServeError(f"cannot serve on {format_bind(config.bind, config.port)}: {output.error_line()}")
-        try:
-            with socket.create_connection((host, config.port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise ServeError(f"the Oxigraph server did not start listening within {STARTUP_SECONDS:.0f} s")
-
-
 def _banner(config: ServeConfig) -> str:
     url = config.base_url
     mode = "read-write (SPARQL Update and Graph Store writes allowed)" if config.allow_update else "read-only"
-    limit = f"{config.timeout} s per query" if config.timeout else "none"
+    limit = f"{config.timeout} s per request, the answer included" if config.timeout else "none"
+    memory = f"{config.memory_mb:,} MB of address space per engine" if config.memory_mb else "none"
+    engines = "1 shared (read-write)" if config.allow_update else f"{config.workers}, one query each"
     return "\n".join(
         [
-            f"Serving {config.store} with Oxigraph — {mode}; default graph = union of all article graphs",
+            f"Serving {config.store} with Oxigraph — {mode}; default graph = union of all graphs "
+            "(the articles', the summary's and the identity links')",
             f"  SPARQL endpoint  {url}/query   (GET ?query=… or POST)",
             *([f"  SPARQL update    {url}/update", f"  graph store      {url}/store"] if config.allow_update else []),
             f"  query page       {url}/",
-            f"  query timeout    {limit}",
+            f"  time limit       {limit}",
+            f"  memory limit     {memory}; query engines: {engines}",
+            f"  SERVICE, LOAD    {'allowed' if config.allow_service else 'refused (--allow-service)'}",
             "Press Ctrl-C to stop.",
         ]
     )
@@ -252,14 +220,3 @@ class _StopSignal(threading.Event):
     def restore(self) -> None:
         if self._installed:
             signal.signal(signal.SIGTERM, self._previous if self._previous is not None else signal.SIG_DFL)
-
-
-def _stop(proc: subprocess.Popen[bytes]) -> None:
-    if proc.poll() is not None:
-        return
-    proc.terminate()
-    try:
-        proc.wait(STOP_SECONDS)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()

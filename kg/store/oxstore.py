@@ -21,7 +21,8 @@ from kg.errors import QueryError, StoreError
 from kg.graph.iris import CLUSTERS_GRAPH, IDENTITY_GRAPH, SUMMARY_GRAPH
 from kg.graph.vocab import PREFIXES, bind_prefixes
 from kg.store.messages import one_line, store_error, syntax_message
-from kg.store.paths import check_path, is_locked
+from kg.store.paths import check_path, is_locked, served_by
+from kg.store.sparql_limits import check_sparql
 from kg.store.terms import to_ox, to_rdflib
 from kg.store.timeout import QueryResult, materialise, rebuild, run_with_timeout
 
@@ -55,8 +56,8 @@ _SUMMARY_FORMAT = ox.NamedNode(PREFIXES["qg"] + "summaryFormat")
 FLUSH_EVERY_QUADS = 300_000
 
 _ARTICLE_HASHES = """
-SELECT ?article ?hash WHERE {
-  GRAPH ?g { ?article a schema:NewsArticle ; qg:contentHash ?hash }
+SELECT ?article ?hash ?id WHERE {
+  GRAPH ?g { ?article a schema:NewsArticle ; qg:contentHash ?hash OPTIONAL { ?article schema:identifier ?id } }
 }"""
 
 
@@ -86,6 +87,11 @@ class QuoteStore:
                     raise StoreError(f"store {path} is in use by another process")
                 store = ox.Store.read_only(str(path))
             else:
+                server = served_by(path) if path.is_dir() else None
+                if server is not None:
+                    raise StoreError(
+                        f"store {path} is being served by `kg serve` ({server}): stop it before writing to the store"
+                    )
                 store = ox.Store(str(path))
         except (OSError, RuntimeError) as err:
             raise store_error(path, err, "open") from None
@@ -248,6 +254,7 @@ class QuoteStore:
         exits: pyoxigraph cannot cancel a query).
         """
         store = self.ox
+        check_sparql(sparql)  # before the parser: a deep enough text would overflow its stack
         substitutions = {ox.Variable(k.lstrip("?$")): _bound(k, v) for k, v in (bindings or {}).items()}
 
         def run() -> QueryResult:
@@ -271,8 +278,12 @@ class QuoteStore:
 
     def article_hashes(self) -> dict[str, str]:
         """Article IRI → qg:contentHash, for incremental rebuilds."""
+        return {iri: digest for iri, (digest, _) in self.article_index().items()}
+
+    def article_index(self) -> dict[str, tuple[str, str | None]]:
+        """Article IRI → (qg:contentHash, schema:identifier): what a build is about to replace."""
         return {
-            row["article"].value: row["hash"].value
+            row["article"].value: (row["hash"].value, row["id"].value if row["id"] is not None else None)
             for row in self.query(_ARTICLE_HASHES)  # type: ignore[union-attr]
         }
 

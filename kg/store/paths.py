@@ -14,7 +14,13 @@ from kg.errors import StoreError
 # is a store whose creation was cut short (a first `kg build` killed in the few milliseconds
 # RocksDB takes to create it): opening it read-write finishes the job, so it must not be
 # refused as someone else's directory.
-_ROCKSDB_FILE = re.compile(r"LOCK|LOG(\.old\.\d+)?|IDENTITY|(MANIFEST|OPTIONS)-\d+|\d+\.(log|sst|blob|dbtmp)")
+_ROCKSDB_FILE = re.compile(r"LOCK|LOG(\.old\.\d+)?|IDENTITY|(MANIFEST|OPTIONS)-\d+|\d+\.(log|sst|blob|dbtmp)|KG_SERVING")
+
+# `kg serve` holds an flock on this file inside the store (written with its pid and URL) for as
+# long as it serves: the Oxigraph server opens the store read-only, which takes no RocksDB lock,
+# so without it `kg build` would write under a running server (which then shows stale data, or
+# worse).  flock locks are apart from RocksDB's POSIX record lock on LOCK.
+SERVE_LOCK = "KG_SERVING"
 
 
 def check_path(path: Path, read_only: bool) -> None:
@@ -43,6 +49,40 @@ def check_path(path: Path, read_only: bool) -> None:
         raise StoreError(f"cannot create store {path}: {err.strerror or err}") from None
     if not os.access(parent, os.W_OK | os.X_OK):
         raise StoreError(f"cannot create store {path}: directory {parent} is not writable")
+
+
+def served_by(path: Path) -> str | None:
+    """What `kg serve` left in the serving lock ("pid N at URL") while one serves `path`, else None."""
+    lock = path / SERVE_LOCK
+    try:
+        fd = os.open(lock, os.O_RDONLY)
+    except OSError:
+        return None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError as err:
+        if err.errno not in (errno.EACCES, errno.EAGAIN, errno.EWOULDBLOCK):
+            return None
+        return os.read(fd, 500).decode("utf-8", "replace").strip() or "another process"
+    else:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        return None
+    finally:
+        os.close(fd)
+
+
+def hold_serve_lock(path: Path, holder: str) -> int | None:
+    """Take the serving lock of the store at `path` (shared: several servers may read one store)
+    and return its descriptor, to be closed when serving ends; None when the store's directory
+    cannot take the file (a read-only file system: no writer can run there either)."""
+    try:
+        fd = os.open(path / SERVE_LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError:
+        return None
+    fcntl.flock(fd, fcntl.LOCK_SH)
+    os.ftruncate(fd, 0)
+    os.pwrite(fd, holder.encode("utf-8"), 0)
+    return fd
 
 
 def is_locked(path: Path) -> bool:
