@@ -1,4 +1,4 @@
-"""Every SPARQL example in the README runs on the sample store and returns rows."""
+"""Every SPARQL example in the README and the docs runs on the sample store and returns rows."""
 
 from __future__ import annotations
 
@@ -10,14 +10,22 @@ from conftest import ROOT
 
 from kg.store import QuoteStore
 
-EXAMPLES = re.findall(r"```sparql\n(.*?)```", (ROOT / "README.md").read_text(encoding="utf-8"), re.S)
+
+def sparql_examples(*names: str) -> list[str]:
+    return [ex for name in names for ex in re.findall(r"```sparql\n(.*?)```", (ROOT / name).read_text(encoding="utf-8"), re.S)]
 
 
-def test_readme_has_sparql_examples():
-    assert len(EXAMPLES) >= 5
+# The docs' examples, in the order the README once held them (tests/test_query_plans.py numbers them).
+EXAMPLES = sparql_examples("docs/queries.md", "docs/extraction.md")
+README_EXAMPLES = sparql_examples("README.md")
 
 
-@pytest.mark.parametrize("sparql", EXAMPLES, ids=[f"example-{n}" for n in range(len(EXAMPLES))])
+def test_readme_and_docs_have_sparql_examples():
+    assert len(EXAMPLES) >= 5 and README_EXAMPLES
+
+
+@pytest.mark.parametrize("sparql", EXAMPLES + README_EXAMPLES,
+                         ids=[f"example-{n}" for n in range(len(EXAMPLES))] + [f"readme-{n}" for n in range(len(README_EXAMPLES))])
 def test_readme_sparql_example_returns_rows(sample_store_path, sparql):
     with QuoteStore.open(sample_store_path, read_only=True) as store:
         rows = list(store.query(sparql))  # type: ignore[arg-type]
@@ -73,3 +81,14 @@ def test_readme_examples_count_one_person_named_two_ways_once(multi_store_path):
                      '"2"^^<http://www.w3.org/2001/XMLSchema#integer>')]
     obama = EXAMPLES[0].replace('"Saad al-Hadithi"', '"Barack Obama"')
     assert len(_rows(multi_store_path, obama)) == 4
+    # The README's own example counts the same way.
+    readme = [r for r in _rows(multi_store_path, README_EXAMPLES[0]) if "Obama" in r[0]]
+    assert readme == [('"Barack Obama"', '"4"^^<http://www.w3.org/2001/XMLSchema#integer>',
+                       '"2"^^<http://www.w3.org/2001/XMLSchema#integer>')]
+
+
+def test_readme_stays_short_and_links_every_doc():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert len(readme.encode("utf-8")) <= 10_240
+    for doc in sorted((ROOT / "docs").glob("*.md")):
+        assert f"docs/{doc.name}" in readme, f"{doc.name} is not reachable from the README"
