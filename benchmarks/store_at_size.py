@@ -7,7 +7,8 @@ it measures, in one process:
            `kg build --engine dask` loads its shards (`Store.load`, one transaction per file)
            and pyoxigraph's `bulk_load` (no transaction; what `oxigraph load` uses) — ratio
            of ours to bulk_load
-  queries  every SPARQL example of the README and every saved query in queries/ (parameters
+  queries  every SPARQL example of the docs (docs/queries.md, docs/extraction.md: the README's
+           examples before they moved, numbered as then: "README #N") and every saved query in queries/ (parameters
            taken from the store: its most quoted speaker and organisation), plus the queries
            behind `kg stats` and `kg quotes --speaker`; each run --repeat times, median wall
            time, rows returned, results consumed completely
@@ -79,8 +80,9 @@ def first_value(store: QuoteStore, sparql: str) -> str:
 def query_cases(store: QuoteStore) -> list[tuple[str, Callable[[], int]]]:
     """(label, run) pairs; run() consumes the whole result and returns its row count."""
     cases: list[tuple[str, Callable[[], int]]] = []
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
-    for n, sparql in enumerate(README_SPARQL.findall(readme)):
+    examples = [ex for doc in ("docs/queries.md", "docs/extraction.md")
+                for ex in README_SPARQL.findall((REPO / doc).read_text(encoding="utf-8"))]
+    for n, sparql in enumerate(examples):
         first_line = next((ln for ln in sparql.splitlines() if ln.strip().startswith("#")), "").strip("# ").strip()
         label = f"README #{n + 1}" + (f" ({first_line[:45]})" if first_line else "")
         cases.append((label, lambda q=sparql: sum(1 for _ in store.query(q))))  # type: ignore[misc]
