@@ -226,7 +226,8 @@ def build(
         finish(store_path)
         return report
 
-    from kg.extract import analyse_many, load_nlp
+    from kg.analysis import analyse_many
+    from kg.nlp import load_nlp
 
     nlp = nlp or load_nlp()
     with QuoteStore.open(store_path) as store:

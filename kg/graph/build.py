@@ -17,7 +17,7 @@ from kg.graph import iris
 from kg.graph.literals import date_published_literal, start_literal, time_value_literal
 from kg.graph.vocab import OA, PROV, QG, QGRULE, SCHEMA, SEM, bind_prefixes
 from kg.model import Analysis, Entity, EntityKind, Event, Quotation, QuoteType
-from kg.resolve.names import normalise_name
+from kg.nlp.names import normalise_name
 
 log = logging.getLogger(__name__)
 

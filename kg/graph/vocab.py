@@ -15,7 +15,7 @@ PROV = Namespace("http://www.w3.org/ns/prov#")
 OA = Namespace("http://www.w3.org/ns/oa#")
 SEM = Namespace("http://semanticweb.cs.vu.nl/2009/11/sem/")
 QGID = Namespace("https://w3id.org/quotegraph/id/")
-QGRULE = Namespace("https://w3id.org/quotegraph/rule/")  # the rules of kg.extract.rules
+QGRULE = Namespace("https://w3id.org/quotegraph/rule/")  # the rules of kg.rules
 
 QG_NS = "https://w3id.org/quotegraph/ontology#"
 
@@ -71,7 +71,7 @@ QG_TERMS: tuple[str, ...] = (
     "statementCount",
     "speakerCount",
     "speakerNames",
-    # attribution rules (kg.extract.rules): which named rule produced a quotation
+    # attribution rules (kg.rules): which named rule produced a quotation
     "AttributionRule",
     "ruleStage",
     "extractedBy",

@@ -60,7 +60,7 @@ def _worker_nlp() -> Language:
     as thread-safe, and a worker started with several threads would otherwise share one.  Run
     workers with one thread each (`dask worker --nthreads 1`) and more processes instead.
     """
-    from kg.extract import load_nlp
+    from kg.nlp import load_nlp
 
     return load_nlp()
 

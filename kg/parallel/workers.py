@@ -45,7 +45,7 @@ def _init_worker() -> None:
     # Ctrl-C reaches the whole process group; only the parent should react (it shuts the pool
     # down), otherwise every worker prints its own KeyboardInterrupt traceback.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    from kg.extract import load_nlp
+    from kg.nlp import load_nlp
 
     _nlp = load_nlp()
 
