@@ -21,7 +21,8 @@ from kg.graph import analysis_to_graph, article_iri, article_key
 from kg.model import Analysis, Article
 from kg.read import DEFAULT_MAX_CHARS, check_inputs, iter_articles
 from kg.store import QuoteStore
-from kg.store.summary import SummaryReport, has_summary, refresh_summary
+from kg.summary.refresh import SummaryReport, refresh_summary
+from kg.summary.state import has_summary
 
 if TYPE_CHECKING:  # spaCy loads in ~1 s: only building needs it, not `kg query` or `kg --help`
     from spacy.language import Language
@@ -51,7 +52,7 @@ class BuildReport:
     shards_written: int = 0
     shards_reused: int = 0
     loaded: bool = True  # False with load=False (`--no-load`): the shards were left for `oxigraph load`
-    # The store's summary graph (kg.store.summary): recomputed when the build changed the store
+    # The store's summary graph (kg.summary.refresh): recomputed when the build changed the store
     # or found it without one; None when it was already current, left out (summarise=False) or
     # nothing was loaded.  summary_current says whether the saved queries that read it will run.
     summary: SummaryReport | None = None
@@ -265,7 +266,7 @@ def _finish(
     warn: Callable[[str], None],
 ) -> None:
     """After the articles: the corpus entities (kg.identity.corpus, in the identity graph, with the
-    alias rules stored there) and the summary graph (kg.store.summary), which counts them."""
+    alias rules stored there) and the summary graph (kg.summary.refresh), which counts them."""
     if not isinstance(store, QuoteStore):
         with QuoteStore.open(store) as opened:
             _finish(opened, report, summarise, on_summary, warn)

@@ -36,7 +36,8 @@ from kg.errors import InputError, StoreError
 from kg.graph.iris import CLUSTERS_GRAPH, IDENTITY_GRAPH, SUMMARY_GRAPH
 from kg.store import QuoteStore
 from kg.store.messages import store_error
-from kg.store.summary import has_summary, refresh_summary
+from kg.summary.refresh import refresh_summary
+from kg.summary.state import has_summary
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "examples" / "articles" / "iraq-troops.txt"

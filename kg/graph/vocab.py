@@ -39,7 +39,7 @@ QG_TERMS: tuple[str, ...] = (
     "trigger",
     "rank",
     "aboutEvent",
-    # the summary graph (kg.store.summary): counts derived from the articles
+    # the summary graph (kg.summary.refresh): counts derived from the articles
     "StoreSummary",
     "SpeakerTally",
     "CoQuotation",
