@@ -10,6 +10,8 @@ from __future__ import annotations
 from rdflib import Graph
 from rdflib.namespace import OWL, RDF, RDFS, XSD, ClosedNamespace, Namespace
 
+from kg.model import EntityKind
+
 SCHEMA = Namespace("https://schema.org/")
 PROV = Namespace("http://www.w3.org/ns/prov#")
 OA = Namespace("http://www.w3.org/ns/oa#")
@@ -125,3 +127,13 @@ def bind_prefixes(graph: Graph) -> Graph:
     for prefix, iri in PREFIXES.items():
         graph.bind(prefix, iri, override=True, replace=True)
     return graph
+
+
+# An entity's class → its kind (kg.model.EntityKind), one map for every reader of the graph; a
+# node typed several ways (the union of articles) is read as the first kind it has in this order.
+ENTITY_KINDS: dict[str, EntityKind] = {
+    str(SCHEMA.Person): "Person",
+    str(SCHEMA.Organization): "Organization",
+    str(SCHEMA.Place): "Place",
+    QG_NS + "Group": "Group",
+}
