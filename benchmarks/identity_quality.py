@@ -16,7 +16,7 @@ import tempfile
 from pathlib import Path
 
 from kg.eval.clusters import read_gold, score_clusters, score_text
-from kg.extract import load_nlp
+from kg.nlp import load_nlp
 from kg.pipeline import build
 from kg.store import QuoteStore
 

@@ -57,7 +57,7 @@ def source_paths(repo: Path = REPO) -> list[Path]:
 
 def person_names(texts: list[str]) -> list[tuple[str, ...]]:
     """Capitalised multi-word PERSON entities of each text, in order of first appearance."""
-    from kg.extract import load_nlp  # the model is needed once, to find the names
+    from kg.nlp import load_nlp  # the model is needed once, to find the names
 
     nlp = load_nlp()
     found: list[tuple[str, ...]] = []

@@ -1,4 +1,4 @@
-"""Time to analyse pathological texts, with and without the bounds of kg.extract.bounded.
+"""Time to analyse pathological texts, with and without the bounds of kg.nlp.bounded.
 
     .venv/bin/python benchmarks/pathological.py                       # every shape, both pipelines
     .venv/bin/python benchmarks/pathological.py --shapes quotes --sizes 2000 4000 8000 100000 --only bounded
@@ -15,8 +15,9 @@ import argparse
 import time
 from collections.abc import Callable
 
-from kg.extract import analyse, load_nlp
+from kg.analysis import analyse
 from kg.model import Article
+from kg.nlp import load_nlp
 
 SHAPES: dict[str, Callable[[int], str]] = {
     "quotes": lambda n: '"' * n,  # 100,000 of these: a 100 KB file
@@ -29,8 +30,8 @@ SHAPES: dict[str, Callable[[int], str]] = {
 
 
 def stock_pipeline():  # type: ignore[no-untyped-def]
-    """load_nlp() as it was before kg.extract.bounded: the wrapped tokenizer, no sentence cap."""
-    from kg.extract.nlp import load_nlp as fresh
+    """load_nlp() as it was before kg.nlp.bounded: the wrapped tokenizer, no sentence cap."""
+    from kg.nlp.load import load_nlp as fresh
 
     fresh.cache_clear()
     nlp = fresh()

@@ -14,8 +14,9 @@ import argparse
 import json
 from pathlib import Path
 
-from kg.extract import analyse, load_nlp
+from kg.analysis import analyse
 from kg.model import Article
+from kg.nlp import load_nlp
 
 
 def main() -> None:

@@ -4,9 +4,9 @@ On the same synthetic articles (`benchmarks/make_corpus.py`, seeded), each model
 warmed up once, before any timing:
 
   (a) spacy    — the baseline: `nlp.pipe(texts)` with the installed model exactly as shipped
-                 (`kg.extract.nlp.load_stock_pipeline()`), docs consumed and dropped;
+                 (`kg.nlp.load.load_stock_pipeline()`), docs consumed and dropped;
   (a'') spacy, numpy BLAS — the stock model with only its matrix products moved from BLIS to
-                 numpy's OpenBLAS (`kg.extract.blas_ops`), to show how much of (a') is that
+                 numpy's OpenBLAS (`kg.nlp.blas_ops`), to show how much of (a') is that
                  switch and how much the rest of quotegraph's changes;
   (a') kg nlp  — `nlp.pipe(texts)` with the pipeline quotegraph runs (`kg.extract.load_nlp()`:
                  the same model plus paragraph breaks, the indexed attribute ruler, the memoised
@@ -42,9 +42,10 @@ from typing import TypeVar
 from make_corpus import write_corpus
 from spacy.language import Language
 
-from kg.extract import analyse_many, blas_ops, load_nlp
-from kg.extract.nlp import load_stock_pipeline
+from kg.analysis import analyse_many
 from kg.model import Analysis, Article
+from kg.nlp import blas_ops, load_nlp
+from kg.nlp.load import load_stock_pipeline
 from kg.pipeline import build
 
 T = TypeVar("T")

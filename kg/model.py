@@ -93,7 +93,7 @@ class Quotation:
     sentence_start: int = 0  # the sentence (evidence) the attribution was read from
     sentence_end: int = 0
     events: list[str] = field(default_factory=list)  # Event.keys reported inside the content
-    # The attribution rules that produced it (names of kg.extract.rules.RULES): which pattern found
+    # The attribution rules that produced it (names of kg.rules.RULES): which pattern found
     # the quotation, which found the speaker's mention, which resolved the mention to `speaker`.
     rule: str | None = None
     speaker_rule: str | None = None

@@ -12,16 +12,17 @@ kg.parallel and are imported only when asked for (the dask one pulls in dask.dis
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from kg.graph import analysis_to_graph, article_iri, article_key
-from kg.model import Analysis, Article
+from kg.build_state import BuildReport, ProgressFn
+from kg.model import Analysis
+from kg.parallel import ENGINES
 from kg.read import DEFAULT_MAX_CHARS, check_inputs, iter_articles
 from kg.store import QuoteStore
-from kg.store.summary import SummaryReport, has_summary, refresh_summary
+from kg.summary.refresh import refresh_summary
+from kg.summary.state import has_summary
 
 if TYPE_CHECKING:  # spaCy loads in ~1 s: only building needs it, not `kg query` or `kg --help`
     from spacy.language import Language
@@ -30,98 +31,6 @@ DEFAULT_STORE = "kg.db"
 DEFAULT_PARTITION_SIZE = 200  # articles per Dask task / shard: big enough to amortise scheduling
 
 Engine = Literal["local", "dask"]
-# Called as articles finish (built or skipped): (articles done, quotations they held).
-ProgressFn = Callable[[int, int], None]
-
-
-@dataclass
-class BuildReport:
-    articles_built: int = 0
-    articles_skipped: int = 0  # unchanged since the last build (same content hash)
-    # Of articles_built: those that replaced a stored article of the same id with other text (an
-    # edited article, or a different one given the id of another): never silent.
-    articles_replaced: int = 0
-    quotations: int = 0
-    by_type: dict[str, int] = field(default_factory=lambda: {"direct": 0, "mixed": 0, "indirect": 0})
-    warnings: list[str] = field(default_factory=list)
-    engine: str = "local"
-    workers: int = 1
-    # Dask engine only: the shard files of this build and how many were already there.
-    shard_dir: str | None = None
-    shards_written: int = 0
-    shards_reused: int = 0
-    loaded: bool = True  # False with load=False (`--no-load`): the shards were left for `oxigraph load`
-    # The store's summary graph (kg.store.summary): recomputed when the build changed the store
-    # or found it without one; None when it was already current, left out (summarise=False) or
-    # nothing was loaded.  summary_current says whether the saved queries that read it will run.
-    summary: SummaryReport | None = None
-    summary_current: bool = False
-
-    def record(self, quotations: int, by_type: Mapping[str, int], articles: int = 1) -> None:
-        self.articles_built += articles
-        self.quotations += quotations
-        for kind, n in by_type.items():
-            self.by_type[kind] = self.by_type.get(kind, 0) + n
-
-    def as_dict(self) -> dict[str, object]:
-        summary: dict[str, object] = {
-            "articles_built": self.articles_built,
-            "articles_skipped": self.articles_skipped,
-            "articles_replaced": self.articles_replaced,
-            "quotations": self.quotations,
-            "by_type": dict(self.by_type),
-            "warnings": list(self.warnings),
-            "engine": self.engine,
-            "workers": self.workers,
-        }
-        if self.summary is not None:
-            summary["summary"] = {"speakers": self.summary.speakers, "pairs": self.summary.pairs,
-                                  "events": self.summary.events, "addressees": self.summary.addressees,
-                                  "names": self.summary.names, "clusters": self.summary.clusters}
-        if self.loaded:  # with --no-load the store was not consulted
-            summary["summary_current"] = self.summary_current
-        if self.shard_dir is not None:
-            summary.update(
-                shard_dir=self.shard_dir,
-                shards_written=self.shards_written,
-                shards_reused=self.shards_reused,
-                loaded=self.loaded,
-            )
-        return summary
-
-
-Triage = Literal["new", "unchanged", "rebuilt", "replaced"]
-
-
-class StoredArticles:
-    """What the store holds before a build (article IRI → content hash and id), to tell each
-    incoming article apart: new, unchanged (skipped unless forced), rebuilt (unchanged but
-    forced) or replacing a stored article with other text — counted and, when the stored
-    article's id differs (two ids giving one IRI key), named in a warning."""
-
-    def __init__(self, index: Mapping[str, tuple[str, str | None]], *, force: bool = False) -> None:
-        self._index = index
-        self._force = force
-
-    @classmethod
-    def of(cls, store: QuoteStore, *, force: bool = False) -> StoredArticles:
-        return cls(store.article_index(), force=force)
-
-    def triage(self, article: Article, report: BuildReport, warn: Callable[[str], None] | None = None) -> Triage:
-        """Classify `article` and count a replacement in `report` (warning through `warn`)."""
-        stored = self._index.get(str(article_iri(article_key(article.id))))
-        if stored is None:
-            return "new"
-        digest, stored_id = stored
-        if digest == article.digest:
-            return "rebuilt" if self._force else "unchanged"
-        report.articles_replaced += 1
-        if warn is not None and stored_id is not None and stored_id != article.id:
-            warn(
-                f"{article.origin}: id {article.id!r} gives the IRI key of the stored article {stored_id!r}, "
-                "which it replaces"
-            )
-        return "replaced"
 
 
 def default_shard_dir(store_path: str | os.PathLike[str]) -> Path:
@@ -198,9 +107,7 @@ def build(
     articles = iter_articles(paths, skip_bad=skip_bad, warn=warn_and_keep, max_chars=max_chars, article_id=article_id)
 
     if engine == "dask":
-        from kg.parallel.dask_engine import build_dask
-
-        build_dask(
+        ENGINES.get("dask")(
             articles,
             store_path,
             report=report,
@@ -219,40 +126,12 @@ def build(
     if engine != "local":
         raise ValueError(f"unknown engine {engine!r}; expected 'local' or 'dask'")
     if workers > 1:
-        from kg.parallel.workers import build_local
-
-        build_local(articles, store_path, report=report, progress=progress, workers=workers, force=force,
-                    warn=warn_and_keep)
+        ENGINES.get("workers")(articles, store_path, report=report, progress=progress, workers=workers, force=force,
+                               warn=warn_and_keep)
         finish(store_path)
         return report
-
-    from kg.extract import analyse_many, load_nlp
-
-    nlp = nlp or load_nlp()
-    with QuoteStore.open(store_path) as store:
-        stored = StoredArticles.of(store, force=force)
-
-        def changed(articles: Iterator[Article]) -> Iterator[Article]:
-            for article in articles:
-                if stored.triage(article, report, warn_and_keep) == "unchanged":
-                    report.articles_skipped += 1
-                    progress(1, 0)
-                    if on_article is not None:
-                        on_article(None)
-                    continue
-                yield article
-
-        for analysis in analyse_many(changed(articles), nlp):
-            graph_iri, graph = analysis_to_graph(analysis)
-            store.replace_article(graph_iri, graph)
-            by_type: dict[str, int] = {}
-            for quotation in analysis.quotations:
-                by_type[quotation.type] = by_type.get(quotation.type, 0) + 1
-            report.record(len(analysis.quotations), by_type)
-            progress(1, len(analysis.quotations))
-            if on_article is not None:
-                on_article(analysis)
-        finish(store)
+    ENGINES.get("local")(articles, store_path, report=report, progress=progress, force=force, warn=warn_and_keep,
+                         finish=finish, nlp=nlp, on_article=on_article)
     return report
 
 
@@ -264,7 +143,7 @@ def _finish(
     warn: Callable[[str], None],
 ) -> None:
     """After the articles: the corpus entities (kg.identity.corpus, in the identity graph, with the
-    alias rules stored there) and the summary graph (kg.store.summary), which counts them."""
+    alias rules stored there) and the summary graph (kg.summary.refresh), which counts them."""
     if not isinstance(store, QuoteStore):
         with QuoteStore.open(store) as opened:
             _finish(opened, report, summarise, on_summary, warn)

@@ -17,7 +17,7 @@ GRAPHML_XSD = ROOT / "tests" / "data" / "graphml-xsd" / "graphml.xsd"
 
 @pytest.fixture(scope="session")
 def nlp():
-    from kg.extract import load_nlp
+    from kg.nlp import load_nlp
 
     return load_nlp()
 

@@ -6,7 +6,7 @@ how often each pattern occurred and what fixing it gained.
 
 from __future__ import annotations
 
-from kg.extract import analyse
+from kg.analysis import analyse
 from kg.model import Analysis, Article
 
 

@@ -244,8 +244,8 @@ def test_kg_summarise_endpoint_on_virtuoso_rebuilds_identity_and_summary(
     virtuoso.clear()
     try:
         virtuoso.load_nquads(articles)
-        from kg.query.remote import Endpoint
-        from kg.store.summary import summarise_endpoint
+        from kg.store.remote import Endpoint
+        from kg.summary.refresh import summarise_endpoint
 
         report = summarise_endpoint(Endpoint.from_url(virtuoso.sparql_auth, auth=user))
         assert report.speakers > 0

@@ -330,7 +330,8 @@ def test_analysis_is_converted_with_canonical_speaker_names() -> None:
 
 
 def test_extractor_provider_calls_analyse_once_per_article(monkeypatch: pytest.MonkeyPatch) -> None:
-    import kg.extract
+    import kg.analysis
+    import kg.nlp
 
     calls: list[str] = []
 
@@ -342,8 +343,8 @@ def test_extractor_provider_calls_analyse_once_per_article(monkeypatch: pytest.M
             article, [Quotation(q.content, q.start, q.end, q.type, speaker_mention=Mention("Hadithi", 0, 7))]
         )
 
-    monkeypatch.setattr(kg.extract, "analyse", fake_analyse, raising=False)
-    monkeypatch.setattr(kg.extract, "load_nlp", lambda: "nlp", raising=False)
+    monkeypatch.setattr(kg.analysis, "analyse", fake_analyse, raising=False)
+    monkeypatch.setattr(kg.nlp, "load_nlp", lambda: "nlp", raising=False)
     result = evaluate([SAMPLE_GOLD], ExtractorProvider())
     assert calls == ["iraq-troops"]
     assert result.overall.end_to_end.tp_gold == 1

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from kg.extract import analyse
+from kg.analysis import analyse
 from kg.model import Analysis, Article
 
 

@@ -37,7 +37,7 @@ from kg.query.named import QUERIES_DIR, bind_params, list_named, load_named, par
 from kg.serve import ServeConfig, ServeError, server_command
 from kg.serve.run import _is_loopback, check_config
 from kg.store import QuoteStore
-from kg.store.summary import refresh_summary
+from kg.summary.refresh import refresh_summary
 
 ROOT = Path(__file__).resolve().parent.parent
 GRAPHML_XSD = ROOT / "tests" / "data" / "graphml-xsd" / "graphml.xsd"

@@ -24,7 +24,7 @@ PUBLISHED = "2018-02-05"  # a Monday (the CNN article's date)
 
 
 def analyse(nlp, text: str, published: str | None = None, id_: str = "t"):
-    from kg.extract import analyse as run
+    from kg.analysis import analyse as run
 
     return run(Article(id=id_, text=text, published=published), nlp)
 

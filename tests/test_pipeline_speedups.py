@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 import spacy
 
-from kg.extract import lemma_memo, rule_index
-from kg.extract.nlp import load_stock_pipeline, paragraph_breaks
-from kg.extract.rule_index import IndexedRuleMatcher
-from kg.extract.syntax import token_indices
+from kg.nlp import lemma_memo, rule_index
+from kg.nlp.load import load_stock_pipeline, paragraph_breaks
+from kg.nlp.rule_index import IndexedRuleMatcher
+from kg.nlp.syntax import token_indices
 
 DATA = Path(__file__).parent / "data"
 

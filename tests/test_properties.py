@@ -21,8 +21,8 @@ from hypothesis import strategies as st
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
+from kg.analysis import analyse
 from kg.export.turtle import write_turtle
-from kg.extract import analyse
 from kg.graph import analysis_to_graph
 from kg.model import Analysis, Article, Mention
 from kg.store import QuoteStore

@@ -151,7 +151,7 @@ def test_speaker_filter_uses_a_bound_value(store: QuoteStore, needle: str, texts
 def summarised_store_path(store_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The same store with a current summary: `kg quotes --speaker` then finds speakers through the
     summary's name index instead of scanning every name."""
-    from kg.store.summary import refresh_summary
+    from kg.summary.refresh import refresh_summary
 
     path = Path(shutil.copytree(store_path, tmp_path_factory.mktemp("q-summarised") / "kg.db"))
     with QuoteStore.open(path) as st:
@@ -163,7 +163,7 @@ def summarised_store_path(store_path: Path, tmp_path_factory: pytest.TempPathFac
 def test_speaker_filter_through_the_name_index_finds_what_the_scan_finds(
     store: QuoteStore, summarised_store_path: Path, needle: str
 ) -> None:
-    from kg.store.summary import has_summary
+    from kg.summary.state import has_summary
 
     with QuoteStore.open(summarised_store_path, read_only=True) as indexed:
         assert has_summary(indexed) and not has_summary(store)
@@ -237,7 +237,7 @@ def test_cli_stats(store_path: Path) -> None:
 
 
 def test_tables_fit_the_width_and_wrap_between_words() -> None:
-    from kg.query.render import render_table
+    from kg.query.table import render_table
 
     long_text = "a statement " * 30
     out = render_table(["name", "text", "n"], [["who-said-what-about", long_text, "1"], ["[bold]x[/bold]", "", "22"]],

@@ -36,7 +36,8 @@ from kg.errors import InputError, StoreError
 from kg.graph.iris import CLUSTERS_GRAPH, IDENTITY_GRAPH, SUMMARY_GRAPH
 from kg.store import QuoteStore
 from kg.store.messages import store_error
-from kg.store.summary import has_summary, refresh_summary
+from kg.summary.refresh import refresh_summary
+from kg.summary.state import has_summary
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "examples" / "articles" / "iraq-troops.txt"
@@ -707,7 +708,7 @@ def test_ids_that_fold_alike_stay_apart_and_none_takes_a_store_graph(
 def test_pathological_text_is_built(
     name: str, bad_input_runs: dict[str, tuple[Run, Path, Path]], sample_store_path: Path
 ) -> None:
-    """Quadratic in spaCy's tokenizer before kg.extract.bounded (100,000 marks: ~20 minutes);
+    """Quadratic in spaCy's tokenizer before kg.nlp.bounded (100,000 marks: ~20 minutes);
     linear now (benchmarks/README.md, "Pathological text": ~20 s).  No time is asserted here:
     the run's own time limit is the bound."""
     run, d, store = bad_input_runs[name]

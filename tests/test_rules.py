@@ -1,4 +1,4 @@
-"""The named attribution rules: each one's example sentence (kg/extract/rules.py) is run through the
+"""The named attribution rules: each one's example sentence (kg/rules.py) is run through the
 real extractor and must come out through that rule; the table, the ontology and the shapes agree."""
 
 from __future__ import annotations
@@ -10,10 +10,10 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS
 
-from kg.extract import analyse, analysis_from_doc
-from kg.extract.rules import QUOTATION_RULES, RESOLUTION_RULES, RULES, SPEAKER_RULES, Rule
+from kg.analysis import analyse, analysis_from_doc
 from kg.graph.vocab import QG
 from kg.model import Article
+from kg.rules import QUOTATION_RULES, RESOLUTION_RULES, RULES, SPEAKER_RULES, Rule
 
 ROOT = Path(__file__).resolve().parent.parent
 BRACKETS = re.compile(r"\[([^\]]*)\]")

@@ -1,4 +1,4 @@
-"""The summary graph (kg.store.summary): kept current by every build, never read when stale,
+"""The summary graph (kg.summary.refresh): kept current by every build, never read when stale,
 recomputed by `kg summarise`, left out of exports.  Its counts are checked against the plain
 queries in tests/test_query_plans.py."""
 
@@ -17,11 +17,11 @@ from rdflib import Graph, Literal, URIRef
 from kg.export import export
 from kg.graph.iris import IDENTITY_GRAPH, SUMMARY_GRAPH
 from kg.graph.vocab import PREFIXES
-from kg.identity import link_store
 from kg.pipeline import build
 from kg.query.stats import stats
 from kg.store import QuoteStore
-from kg.store.summary import SUMMARY_FORMAT, has_summary, refresh_summary
+from kg.summary.refresh import link_store, refresh_summary
+from kg.summary.state import SUMMARY_FORMAT, has_summary
 
 DEV = Path(__file__).parent / "data" / "dev"
 SAMPLE = ROOT / "examples" / "articles"

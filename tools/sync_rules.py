@@ -1,5 +1,5 @@
 """Rewrite the rule individuals in ontology/quotegraph.ttl and the sh:in lists in
-ontology/shapes.ttl from kg/extract/rules.py (tests/test_rules.py checks they agree).
+ontology/shapes.ttl from kg/rules.py (tests/test_rules.py checks they agree).
 
     .venv/bin/python tools/sync_rules.py
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from kg.extract.rules import QUOTATION_RULES, RESOLUTION_RULES, RULES, SPEAKER_RULES, Rule
+from kg.rules import QUOTATION_RULES, RESOLUTION_RULES, RULES, SPEAKER_RULES, Rule
 
 ROOT = Path(__file__).resolve().parent.parent
 ONTOLOGY = ROOT / "ontology" / "quotegraph.ttl"

@@ -211,10 +211,10 @@ def summarise_command(
     and the name index that the saved queries read). `kg build` does this itself; run it after loading data by other means (`oxigraph load`), or with --endpoint on a SPARQL server that articles were pushed to from one store or several."""
     from kg.errors import StoreError
     from kg.store import QuoteStore
-    from kg.store.summary import refresh_summary, summarise_endpoint
+    from kg.summary.refresh import refresh_summary, summarise_endpoint
 
     if endpoint is not None:
-        from kg.query.remote import Endpoint
+        from kg.store.remote import Endpoint
 
         report = summarise_endpoint(Endpoint.from_url(endpoint, update_endpoint))
         where = endpoint

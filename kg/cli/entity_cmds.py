@@ -56,8 +56,9 @@ def entities_command(
     fmt: Annotated[Format, typer.Option("--format", help="table or json.")] = Format.table,
 ) -> None:
     """Corpus entities (people, organisations, groups, places) across articles: name variants, articles, and the links between their nodes."""
-    from kg.identity import identities, link_store, read_alias_table
-    from kg.identity.render import explain_text, identities_table, report_dict
+    from kg.identity import identities, read_alias_table
+    from kg.query.entity_text import explain_text, identities_table, report_dict
+    from kg.summary.refresh import link_store
 
     table = read_alias_table(aliases) if aliases is not None else []
     with QuoteStore.open(store, read_only=not link) as st:
@@ -91,8 +92,8 @@ def who_command(
     fmt: Annotated[Format, typer.Option("--format", help="table or json.")] = Format.table,
 ) -> None:
     """Everything a speaker said: to whom, when, in which articles, under which roles."""
-    from kg.identity import identities, read_alias_table, who
-    from kg.identity.render import who_text
+    from kg.identity import identities, read_alias_table
+    from kg.query.who import who, who_text
 
     table = read_alias_table(aliases) if aliases is not None else []
     with QuoteStore.open(store, read_only=True) as st:

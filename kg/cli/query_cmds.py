@@ -115,7 +115,7 @@ def _read_query(path: Path | None, name: str) -> str:
 
 
 def _named_table(queries: list) -> str:
-    from kg.query.render import render_table
+    from kg.query.table import render_table
 
     rows = []
     for q in queries:

@@ -36,6 +36,7 @@ from kg.graph.iris import CLUSTERS_GRAPH, IDENTITY_GRAPH
 from kg.graph.vocab import PREFIXES
 from kg.store import QuoteStore
 from kg.store.sorting import sort_workspace, sorted_distinct_lines
+from kg.store.sync import write_differences
 
 CLUSTERS_GRAPH_IRI = str(CLUSTERS_GRAPH)
 # Bumped when the matching or the triples change: every digest then differs, and the next build
@@ -49,7 +50,7 @@ _ID = f"<{IDENTITY_GRAPH}>"
 _CL = f"<{CLUSTERS_GRAPH_IRI}>"
 _QG = PREFIXES["qg"]
 
-# Hashed subqueries, one pattern each (as kg.store.summary): Oxigraph joins whole index scans.
+# Hashed subqueries, one pattern each (as kg.summary.refresh): Oxigraph joins whole index scans.
 _QUOTE_SPEAKERS = f"""
 SELECT ?s ?q ?a ?type WHERE {{
   {{ SELECT ?q ?m WHERE {{ GRAPH ?g {{ ?q schema:spokenByCharacter ?m }} }} }}
@@ -235,8 +236,6 @@ def _stored_lines(store: QuoteStore, speakers: set[str], out: Path) -> None:
 def refresh_clusters(store: QuoteStore, batch: int = 50_000) -> ClusterReport:
     """Make the clusters graph match the store's quotations, reclustering only the speakers whose
     quotations changed (see the module's docstring); needs a current identity graph."""
-    from kg.store.summary import _differences  # the sorted-stream diff the summary uses
-
     articles = article_facts(store)
     with sort_workspace() as tmp:
         new = current_digests(store, articles, tmp)
@@ -250,15 +249,7 @@ def refresh_clusters(store: QuoteStore, batch: int = 50_000) -> ClusterReport:
                 for speaker, found in occurrences_by_speaker(store, dirty & new.keys(), articles, tmp):
                     for described in speaker_clusters(speaker, found):
                         fh.writelines(cluster_lines(described, {a: f.date for a, f in _dated(articles, described)}))
-            additions: list[bytes] = []
-            removals: list[bytes] = []
-            for added, line in _differences(sorted_distinct_lines(old_file), sorted_distinct_lines(new_file)):
-                (additions if added else removals).append(line)
-                changed += 1
-                if len(additions) + len(removals) >= batch:
-                    store.write_derived(additions, removals, CLUSTERS_GRAPH_IRI)
-                    additions, removals = [], []
-            store.write_derived(additions, removals, CLUSTERS_GRAPH_IRI)
+            changed = write_differences(store, CLUSTERS_GRAPH_IRI, old_file, new_file, batch)
             # The digests last: until they are written, the next refresh sees these speakers as changed.
             removed = [digest_line(s, old[s]).rstrip("\n").encode() for s in sorted(dirty & old.keys())]
             added = [digest_line(s, new[s]).rstrip("\n").encode() for s in sorted(dirty & new.keys())]

@@ -1,4 +1,4 @@
-"""`kg eval --by-rule`: each named rule of the extractor (kg.extract.rules) scored on its own.
+"""`kg eval --by-rule`: each named rule of the extractor (kg.rules) scored on its own.
 
 * Quotation rules: how many quotations each found, how many match a gold quotation (precision)
   and how many of those have the right speaker.
@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from kg.eval.gold import GoldQuote
 from kg.eval.score import EvalResult
-from kg.extract.rules import QUOTATION_RULES, RESOLUTION_RULES, SPEAKER_RULES
+from kg.rules import QUOTATION_RULES, RESOLUTION_RULES, SPEAKER_RULES
 
 
 @dataclass
@@ -81,9 +81,9 @@ def tally(result: EvalResult) -> RuleReport:
 def trace_misses(report: RuleReport, result: EvalResult, nlp: object | None = None) -> None:
     """Run the extractor's stages again on each article with misses and record where each miss
     was lost (see `why_missed`)."""
-    from kg.extract import load_nlp
-    from kg.extract.quotemarks import with_plain_marks
     from kg.extract.quotes import ArticleQuotes
+    from kg.nlp import load_nlp
+    from kg.nlp.quotemarks import with_plain_marks
 
     nlp = nlp or load_nlp()
     for doc in result.docs:

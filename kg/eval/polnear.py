@@ -44,7 +44,7 @@ from pathlib import Path
 
 from kg.errors import InputError
 from kg.eval.gold import GoldDoc, GoldQuote
-from kg.extract.quotemarks import with_plain_marks
+from kg.nlp.quotemarks import with_plain_marks
 
 SPLITS = ("train", "dev", "test")
 

@@ -27,7 +27,7 @@ class Prediction:
     text: str
     speaker: str | None = None  # the speaker's canonical name as the system gives it
     type: QuoteType | None = None  # None when the system does not type its quotes
-    # The named rules that produced it (kg.extract.rules), for `kg eval --by-rule`; optional.
+    # The named rules that produced it (kg.rules), for `kg eval --by-rule`; optional.
     rule: str | None = None
     speaker_rule: str | None = None
     resolution_rule: str | None = None
@@ -55,7 +55,7 @@ def from_analysis(analysis: Analysis) -> list[Prediction]:
 
 
 class ExtractorProvider:
-    """Runs `kg.extract.analyse` on each gold article; the spaCy model loads on first use."""
+    """Runs `kg.analysis.analyse` on each gold article; the spaCy model loads on first use."""
 
     label = "quotegraph extractor"
 
@@ -64,7 +64,8 @@ class ExtractorProvider:
 
     def __call__(self, doc: GoldDoc) -> list[Prediction]:
         try:
-            from kg.extract import analyse, load_nlp
+            from kg.analysis import analyse
+            from kg.nlp import load_nlp
         except ImportError as err:  # the extractor is developed alongside; say so plainly
             raise KgError(f"the quotation extractor is not available: {err}") from err
         if self._nlp is None:

@@ -15,22 +15,20 @@ from typing import IO
 
 from kg.errors import KgError
 from kg.export.csv import TABLES, write_table
-from kg.export.graphml import write_graphml
-from kg.export.jsonld import write_jsonld
-from kg.export.nquads import write_nquads
-from kg.export.turtle import write_turtle
 from kg.output import is_stream_target, write_output
+from kg.plugins import Registry
 from kg.store import QuoteStore
 
 Writer = Callable[[QuoteStore, IO[bytes]], None]
 
-WRITERS: dict[str, Writer] = {
-    "turtle": write_turtle,
-    "nquads": write_nquads,
-    "jsonld": write_jsonld,
-    "graphml": write_graphml,
-}
-FORMATS: tuple[str, ...] = (*WRITERS, "csv")
+# One file per format, by name; a format's module is imported only when it is exported (csv,
+# several tables, is handled apart below).
+WRITERS: Registry[Writer] = Registry("export format")
+WRITERS.register("turtle", "kg.export.turtle", "write_turtle")
+WRITERS.register("nquads", "kg.export.nquads", "write_nquads")
+WRITERS.register("jsonld", "kg.export.jsonld", "write_jsonld")
+WRITERS.register("graphml", "kg.export.graphml", "write_graphml")
+FORMATS: tuple[str, ...] = (*WRITERS.names(), "csv")
 
 
 class ExportError(KgError):
@@ -49,11 +47,11 @@ def export(store: QuoteStore, fmt: str, out: str | os.PathLike[str] | IO[bytes])
         if fmt == "csv":
             write_table(store, "quotations", out)
         else:
-            WRITERS[fmt](store, out)
+            WRITERS.get(fmt)(store, out)
         return []
     path = Path(out)
     if fmt != "csv":
-        _write_atomically(path, lambda f: WRITERS[fmt](store, f))
+        _write_atomically(path, lambda f: WRITERS.get(fmt)(store, f))
         return [path]
     if path.suffix.lower() == ".csv":
         if path.stem not in TABLES:

@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import IO
 
+from kg.graph.vocab import ENTITY_KINDS
 from kg.identity.corpus import canonical_entities
 from kg.query.props import OA, PROV, QG, RDF_TYPE, SCHEMA, SEM, Props, collect, local_name, names, one
 from kg.store import QuoteStore
@@ -31,12 +32,6 @@ _MENTIONED_IN = "SELECT DISTINCT ?e ?x WHERE { ?x a schema:NewsArticle ; schema:
 _QUOTED = "SELECT DISTINCT ?e ?x WHERE { ?x a schema:Quotation ; schema:spokenByCharacter ?e }"
 _EVENTS = "SELECT DISTINCT ?s ?p ?o WHERE { ?s a sem:Event ; ?p ?o }"
 
-_KINDS = {
-    SCHEMA + "Person": "Person",
-    SCHEMA + "Organization": "Organization",
-    SCHEMA + "Place": "Place",
-    QG + "Group": "Group",
-}
 
 
 def _all(props: Props, predicate: str) -> str:
@@ -102,7 +97,7 @@ def entities(store: QuoteStore) -> Table:
         if canonical is not None:
             kind, name = canonical[2], canonical[1]
         else:
-            kind, name = "; ".join(sorted(_KINDS[c] for c in p.get(RDF_TYPE, ()) if c in _KINDS)), one(p, SCHEMA + "name")
+            kind, name = "; ".join(sorted(ENTITY_KINDS[c] for c in p.get(RDF_TYPE, ()) if c in ENTITY_KINDS)), one(p, SCHEMA + "name")
         names_all = (p.get(SCHEMA + "name", set()) | p.get(SCHEMA + "alternateName", set())) - {name}
         rows.append([
             key, kind, name, "; ".join(sorted(names_all)), "; ".join(sorted(p["nodes"])),

@@ -20,7 +20,7 @@ from kg.store import QuoteStore
 from kg.store.oxstore import SUMMARY_GRAPH_IRI
 from kg.store.sorting import sort_workspace, sorted_distinct_lines
 
-# Exports hold the articles, not the summary graph's counts derived from them (kg.store.summary):
+# Exports hold the articles, not the summary graph's counts derived from them (kg.summary.refresh):
 # `kg summarise` recomputes those after a reload.
 _SUMMARY = ox.NamedNode(SUMMARY_GRAPH_IRI)
 _SUMMARY_QUAD_END = f" {_SUMMARY} .".encode()

@@ -1,26 +1,5 @@
-"""extract stage: one Article → its Analysis (quotations with resolved speakers, entities).
+"""extract stage: a parsed article → the quotations it holds, each with its cue and the spaCy
+spans of its speaker and addressee (kg.nlp.found.RawQuote), not yet resolved to entities.
 
-    >>> from kg.extract import load_nlp, analyse
-    >>> analysis = analyse(article, load_nlp())
-
-The names are resolved lazily (PEP 562) so that importing a light module of this package, such as
-`kg.extract.lexicon`, does not load spaCy — `kg query` and `kg export` never need it.
+The whole analysis of an article (extraction, then resolution) is kg.analysis.
 """
-
-from __future__ import annotations
-
-from typing import Any
-
-__all__ = ["analyse", "analyse_many", "analysis_from_doc", "load_nlp"]
-
-
-def __getattr__(name: str) -> Any:
-    if name == "load_nlp":
-        from kg.extract.nlp import load_nlp
-
-        return load_nlp
-    if name in {"analyse", "analyse_many", "analysis_from_doc"}:
-        from kg.extract import analysis
-
-        return getattr(analysis, name)
-    raise AttributeError(f"module 'kg.extract' has no attribute {name!r}")

@@ -6,8 +6,6 @@ here reads the dependency parse of one cue; `quotes.py` decides which text the c
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from spacy.tokens import Span, Token
 
 from kg.extract.lexicon import (
@@ -17,29 +15,21 @@ from kg.extract.lexicon import (
     MODAL_HYPOTHETICAL,
     NEEDS_QUOTE,
     NON_FACTUAL_GOVERNORS,
-    ORG_NOUNS,
     PHRASAL_REPORTING,
     QUESTION_MARKERS,
     READ_MEDIA,
     REPORTING_VERBS,
     REQUEST_CUES,
-    ROLE_NOUNS,
 )
-from kg.extract.syntax import np_span
+from kg.nlp.found import Cue
+from kg.nlp.lexicon import ORG_NOUNS, ROLE_NOUNS
+from kg.nlp.syntax import np_span
 
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
 ADDRESSEE_VERBS = frozenset(
     {"tell", "inform", "assure", "advise", "instruct", "warn", "ask", "urge", "remind"}
 )
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom"})
-
-
-@dataclass
-class Cue:
-    token: Token
-    text: str  # as written: "said", "told", "summed up", "according to"
-    lemma: str
-    needs_quote: bool  # reports speech only when its complement holds a quoted fragment
 
 
 # The parts of speech a reporting verb is tagged with; "according (to)" is the one other cue.
@@ -149,7 +139,7 @@ def speaker_head(cue: Cue) -> Token | None:
 
 
 def speaker_head_with_rule(cue: Cue) -> tuple[Token | None, str | None]:
-    """speaker_head and the name of the speaker rule that found it (kg.extract.rules)."""
+    """speaker_head and the name of the speaker rule that found it (kg.rules)."""
     head, rule = _speaker_or_medium(cue)
     if head is None:
         return None, None

@@ -18,14 +18,12 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
 
 from spacy.attrs import IDX, LENGTH
 from spacy.tokens import Doc, Span, Token
 
 from kg.extract.attribution import (
     CUE_POS,
-    Cue,
     addressee_head,
     channel_of,
     cue_at,
@@ -37,9 +35,21 @@ from kg.extract.attribution import (
     speaker_head_with_rule,
     speaker_phrase,
 )
-from kg.extract.lexicon import COMMITMENT_CUES, ORG_NOUNS, REQUEST_CUES, ROLE_NOUNS
-from kg.extract.quotemarks import QuotedSpan, find_quoted_spans, paragraphs
-from kg.extract.rules import (
+from kg.extract.lexicon import COMMITMENT_CUES, REQUEST_CUES
+from kg.nlp.found import Cue, RawQuote
+from kg.nlp.lexicon import ORG_NOUNS, ROLE_NOUNS
+from kg.nlp.quotemarks import QuotedSpan, find_quoted_spans, paragraphs
+from kg.nlp.syntax import (
+    contains_mark,
+    doc_text,
+    entities,
+    entities_in,
+    has_verb,
+    np_span,
+    token_indices,
+    trim_span,
+)
+from kg.rules import (
     MAX_INTERRUPTING_CUE_TOKENS,
     MAX_LEAD_SPEAKER_WORDS,
     MAX_TAIL_CUE_DISTANCE,
@@ -51,16 +61,6 @@ from kg.extract.rules import (
     PREVIOUS_PARAGRAPHS_SEARCHED,
     SAME_AS_DIRECT_OVERLAP,
 )
-from kg.extract.syntax import (
-    contains_mark,
-    doc_text,
-    entities,
-    entities_in,
-    has_verb,
-    np_span,
-    token_indices,
-    trim_span,
-)
 
 # A transcript's speaker label: a name in capitals and a colon at the start of a paragraph,
 # possibly inside an opening quotation mark ("WALLACE: …", "MR. TRUMP: …").
@@ -70,23 +70,6 @@ TRANSCRIPT_LABEL = re.compile(r"[\"“]?(?P<label>[A-Z][A-Z.'\-]+(?: [A-Z][A-Z.'
 # the office estimated B"): such a clause is a statement of its own, not part of the first.
 CONTRAST_MARKS = frozenset({"while", "whereas", "although", "though", "as", "but", "yet"})
 SENTENCE_END = re.compile(r"[.!?][\"”’)]*\s+(?=[A-Z“\"‘(\[])")
-
-
-@dataclass
-class RawQuote:
-    start: int
-    end: int
-    type: str
-    paragraph: int
-    cue: Cue | None = None
-    speaker: Span | None = None
-    addressee: Span | None = None
-    channel: str | None = None
-    time_text: str | None = None
-    sentence: tuple[int, int] = (0, 0)
-    inherit: bool = False  # attribution to be taken from a neighbouring quote
-    rule: str = ""  # the quotation rule that found it (kg.extract.rules)
-    speaker_rule: str | None = None  # the speaker rule that found `speaker`
 
 
 class ArticleQuotes:

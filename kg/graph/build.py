@@ -15,18 +15,13 @@ from rdflib.namespace import RDF, XSD
 
 from kg.graph import iris
 from kg.graph.literals import date_published_literal, start_literal, time_value_literal
-from kg.graph.vocab import OA, PROV, QG, QGRULE, SCHEMA, SEM, bind_prefixes
+from kg.graph.vocab import ENTITY_KINDS, OA, PROV, QG, QGRULE, SCHEMA, SEM, bind_prefixes
 from kg.model import Analysis, Entity, EntityKind, Event, Quotation, QuoteType
-from kg.resolve.names import normalise_name
+from kg.nlp.names import normalise_name
 
 log = logging.getLogger(__name__)
 
-ENTITY_CLASSES: dict[EntityKind, URIRef] = {
-    "Person": SCHEMA.Person,
-    "Organization": SCHEMA.Organization,
-    "Place": SCHEMA.Place,
-    "Group": QG.Group,
-}
+ENTITY_CLASSES: dict[EntityKind, URIRef] = {kind: URIRef(iri) for iri, kind in ENTITY_KINDS.items()}
 
 QUOTE_TYPES: dict[QuoteType, URIRef] = {
     "direct": QG.Direct,

@@ -83,7 +83,7 @@ def graph_iri(article_key: str) -> URIRef:
 
 
 # Graphs that are not articles: owl:sameAs links (kg.identity), the corpus-wide counts
-# (kg.store.summary) and the quotation clusters (kg.clusters).  No article key is one of
+# (kg.summary.refresh) and the quotation clusters (kg.clusters).  No article key is one of
 # their names (RESERVED_KEYS).
 IDENTITY_GRAPH = _iri("graph/identity")
 SUMMARY_GRAPH = _iri("summary")

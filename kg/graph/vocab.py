@@ -10,12 +10,14 @@ from __future__ import annotations
 from rdflib import Graph
 from rdflib.namespace import OWL, RDF, RDFS, XSD, ClosedNamespace, Namespace
 
+from kg.model import EntityKind
+
 SCHEMA = Namespace("https://schema.org/")
 PROV = Namespace("http://www.w3.org/ns/prov#")
 OA = Namespace("http://www.w3.org/ns/oa#")
 SEM = Namespace("http://semanticweb.cs.vu.nl/2009/11/sem/")
 QGID = Namespace("https://w3id.org/quotegraph/id/")
-QGRULE = Namespace("https://w3id.org/quotegraph/rule/")  # the rules of kg.extract.rules
+QGRULE = Namespace("https://w3id.org/quotegraph/rule/")  # the rules of kg.rules
 
 QG_NS = "https://w3id.org/quotegraph/ontology#"
 
@@ -39,7 +41,7 @@ QG_TERMS: tuple[str, ...] = (
     "trigger",
     "rank",
     "aboutEvent",
-    # the summary graph (kg.store.summary): counts derived from the articles
+    # the summary graph (kg.summary.refresh): counts derived from the articles
     "StoreSummary",
     "SpeakerTally",
     "CoQuotation",
@@ -71,7 +73,7 @@ QG_TERMS: tuple[str, ...] = (
     "statementCount",
     "speakerCount",
     "speakerNames",
-    # attribution rules (kg.extract.rules): which named rule produced a quotation
+    # attribution rules (kg.rules): which named rule produced a quotation
     "AttributionRule",
     "ruleStage",
     "extractedBy",
@@ -125,3 +127,13 @@ def bind_prefixes(graph: Graph) -> Graph:
     for prefix, iri in PREFIXES.items():
         graph.bind(prefix, iri, override=True, replace=True)
     return graph
+
+
+# An entity's class → its kind (kg.model.EntityKind), one map for every reader of the graph; a
+# node typed several ways (the union of articles) is read as the first kind it has in this order.
+ENTITY_KINDS: dict[str, EntityKind] = {
+    str(SCHEMA.Person): "Person",
+    str(SCHEMA.Organization): "Organization",
+    str(SCHEMA.Place): "Place",
+    QG_NS + "Group": "Group",
+}

@@ -1,8 +1,11 @@
 """Identity across articles: which person and organisation nodes are the same entity, and why.
 
-    from kg.identity import identities, link_store, read_alias_table, who
+    from kg.identity import identities, read_alias_table
     report = identities(store)                      # computed from the store, nothing written
-    report = link_store(store, read_alias_table("aliases.csv"))   # writes qgid:graph/identity
+    report = identities(store, read_alias_table("aliases.csv"))   # with an alias table
+
+Writing them into the store (qgid:graph/identity) is kg.summary.refresh.link_store; `kg who` is
+kg.query.who.
 
 Decision: links are `owl:sameAs` triples in one named graph of their own, not rewritten IRIs.
 Article graphs stay exactly what their article says (rebuilding one never has to know about the
@@ -11,8 +14,8 @@ the same way), and each link can be explained (`kg entities --explain NAME`).
 """
 
 from kg.identity.cluster import Blocked, Identity, IdentityReport, Merge, resolve_identities
+from kg.identity.links import IDENTITY_GRAPH, identities, identity_graph
 from kg.identity.records import EntityRecord, load_records
-from kg.identity.store import IDENTITY_GRAPH, WhoReport, identities, identity_graph, link_store, who
 from kg.identity.table import AliasRow, read_alias_table
 
 __all__ = [
@@ -23,12 +26,9 @@ __all__ = [
     "Identity",
     "IdentityReport",
     "Merge",
-    "WhoReport",
     "identities",
     "identity_graph",
-    "link_store",
     "load_records",
     "read_alias_table",
     "resolve_identities",
-    "who",
 ]

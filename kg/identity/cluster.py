@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from kg.identity.names import PersonName, compatible, parse_name, same_surname
 from kg.identity.records import EntityRecord
 from kg.identity.table import AliasRow
-from kg.resolve.names import normalise_name, strip_titles
+from kg.nlp.names import normalise_name, strip_titles
 
 _FUNCTION_WORDS = frozenset({"the", "of", "for", "and", "&", "'s"})
 _ACRONYM = re.compile(r"^[A-Z][A-Z&.\-]{1,11}$")

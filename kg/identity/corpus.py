@@ -127,7 +127,7 @@ def refresh_identity(store: QuoteStore, table: Sequence[AliasRow] | None = None)
     """Recompute the corpus entities and make the identity graph hold exactly them (and the alias
     rules: TABLE when given, which replaces the stored ones), writing only what changed."""
     from kg.store.sorting import sort_workspace
-    from kg.store.summary import sync_graph
+    from kg.store.sync import sync_graph
 
     report, rules = compute_identities(store, table)
     with sort_workspace() as tmp:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from kg.resolve.names import normalise_name, strip_titles
+from kg.nlp.names import normalise_name, strip_titles
 
 PARTICLES = frozenset(
     ["al", "el", "de", "da", "das", "dos", "del", "della", "der", "den", "di", "du", "la", "le", "van", "von",

@@ -9,15 +9,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from kg.graph.vocab import ENTITY_KINDS
 from kg.store import QuoteStore
 
-SCHEMA_PERSON = "https://schema.org/Person"
-SCHEMA_ORGANIZATION = "https://schema.org/Organization"
-SCHEMA_PLACE = "https://schema.org/Place"
-QG_GROUP = "https://w3id.org/quotegraph/ontology#Group"
 # A node typed several ways is read as the first kind it has in this order.
-KINDS = {SCHEMA_PERSON: "Person", SCHEMA_ORGANIZATION: "Organization", SCHEMA_PLACE: "Place", QG_GROUP: "Group"}
-_KIND_ORDER = ("Person", "Organization", "Place", "Group")
+_KIND_ORDER: tuple[str, ...] = tuple(ENTITY_KINDS.values())
 
 _ENTITIES = """
 SELECT ?e ?kind ?name ?alt ?id WHERE {
@@ -90,7 +86,7 @@ def load_records(store: QuoteStore) -> dict[str, EntityRecord]:
     records: dict[str, EntityRecord] = {}
     for row in store.query(_ENTITIES):  # type: ignore[union-attr]
         iri = row["e"].value
-        kind = KINDS[row["kind"].value]
+        kind = ENTITY_KINDS[row["kind"].value]
         record = records.get(iri)
         if record is None:
             record = records[iri] = EntityRecord(iri=iri, kind=kind)

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 import dask
 from distributed import Client, Future, LocalCluster, WorkerPlugin
 
+from kg.build_state import BuildReport, StoredArticles
 from kg.errors import KgError
 from kg.model import Article
 from kg.parallel.batching import batched
@@ -37,8 +38,6 @@ from kg.store import QuoteStore
 
 if TYPE_CHECKING:
     from spacy.language import Language
-
-    from kg.pipeline import BuildReport
 
 # The worker's statistical profiler and system monitor sample the compute thread's stack every
 # few ms; on spaCy's deep stacks that cost ~20% of the workers' CPU in benchmarks/scaling.py
@@ -60,7 +59,7 @@ def _worker_nlp() -> Language:
     as thread-safe, and a worker started with several threads would otherwise share one.  Run
     workers with one thread each (`dask worker --nthreads 1`) and more processes instead.
     """
-    from kg.extract import load_nlp
+    from kg.nlp import load_nlp
 
     return load_nlp()
 
@@ -143,8 +142,6 @@ def build_dask(
     connect_timeout: float | None = None,
     warn: Callable[[str], None] | None = None,
 ) -> None:
-    from kg.pipeline import StoredArticles
-
     connect_timeout = DEFAULT_CONNECT_TIMEOUT if connect_timeout is None else connect_timeout
 
     shard_dir = shard_dir.absolute()  # workers may run elsewhere: never send a relative path

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from rdflib import Graph
 from spacy.language import Language
 
-from kg.extract import analyse_many
+from kg.analysis import analyse_many
 from kg.graph import analysis_to_graph
 from kg.model import Analysis, Article
 from kg.store.terms import to_ox

@@ -21,18 +21,15 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from typing import TYPE_CHECKING
 
 from spacy.language import Language
 
+from kg.build_state import BuildReport, StoredArticles
 from kg.errors import KgError
 from kg.model import Article
 from kg.parallel.batching import batched
 from kg.parallel.results import ArticleResult, extract_batch
 from kg.store import QuoteStore
-
-if TYPE_CHECKING:
-    from kg.pipeline import BuildReport
 
 BATCH_SIZE = 8  # articles per task: amortises pickling/IPC, small enough to keep workers busy
 IN_FLIGHT_PER_WORKER = 2
@@ -45,7 +42,7 @@ def _init_worker() -> None:
     # Ctrl-C reaches the whole process group; only the parent should react (it shuts the pool
     # down), otherwise every worker prints its own KeyboardInterrupt traceback.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    from kg.extract import load_nlp
+    from kg.nlp import load_nlp
 
     _nlp = load_nlp()
 
@@ -82,18 +79,8 @@ def build_local(
     batch_size: int = BATCH_SIZE,
     warn: Callable[[str], None] | None = None,
 ) -> None:
-    from kg.pipeline import StoredArticles
-
     with QuoteStore.open(store_path) as store:
         stored = StoredArticles.of(store, force=force)
-
-        def changed() -> Iterator[Article]:
-            for article in articles:
-                if stored.triage(article, report, warn) == "unchanged":
-                    report.articles_skipped += 1
-                    progress(1, 0)
-                else:
-                    yield article
 
         def write(results: list[ArticleResult]) -> None:
             for result in results:
@@ -104,7 +91,7 @@ def build_local(
         pool = ProcessPoolExecutor(max_workers=workers, mp_context=pool_context(), initializer=_init_worker)
         pending: deque[Future[list[ArticleResult]]] = deque()
         try:
-            for batch in batched(changed(), batch_size):
+            for batch in batched(stored.changed(articles, report, progress, warn), batch_size):
                 pending.append(pool.submit(_extract, batch))
                 while len(pending) >= workers * IN_FLIGHT_PER_WORKER:
                     write(pending.popleft().result())

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from kg.clusters.store import CLUSTERS_GRAPH_IRI
 from kg.graph.iris import IDENTITY_GRAPH
-from kg.query.render import render_table, truncate
+from kg.query.table import render_table, truncate
 from kg.store import QuoteStore
 
 _CL, _ID = f"<{CLUSTERS_GRAPH_IRI}>", f"<{IDENTITY_GRAPH}>"

@@ -8,9 +8,9 @@ import pyoxigraph as ox
 
 from kg.graph.vocab import PREFIXES
 from kg.query.props import OA, QG, SCHEMA, collect, local_name, names, one
-from kg.query.render import render_table, truncate
+from kg.query.table import render_table, truncate
 from kg.store import QuoteStore
-from kg.store.summary import has_summary
+from kg.summary.state import has_summary
 
 _ALL = "SELECT DISTINCT ?s ?p ?o WHERE { ?s a schema:Quotation ; ?p ?o }"
 
@@ -31,7 +31,7 @@ SELECT DISTINCT ?s ?name ?needle WHERE {
       ?s schema:name|schema:alternateName ?n .
       FILTER(CONTAINS(LCASE(STR(?n)), LCASE(STR(?needle)))) } }
   ?s schema:name ?name }"""
-# The same, from the summary's name index when it is current (kg.store.summary: each distinct name
+# The same, from the summary's name index when it is current (kg.summary.refresh: each distinct name
 # lower-cased once, with its entities), instead of every name of every article (that scan took 15 s
 # at 80 M quads).
 _NAMES_BY_SPEAKER_INDEXED = """

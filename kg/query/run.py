@@ -9,10 +9,10 @@ import pyoxigraph as ox
 
 from kg.errors import QueryError
 from kg.graph.vocab import PREFIXES
-from kg.query.render import render_table, show_term
+from kg.query.table import render_table, show_term
 from kg.store import QuoteStore
-from kg.store.summary import check_summary
 from kg.store.terms import triple_sort_key
+from kg.summary.state import check_summary
 
 ResultFormat = Literal["table", "csv", "tsv", "json"]
 RESULT_FORMATS: tuple[str, ...] = ("table", "csv", "tsv", "json")

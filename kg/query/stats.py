@@ -8,9 +8,9 @@ import pyoxigraph as ox
 
 from kg.graph.iris import CLUSTERS_GRAPH, IDENTITY_GRAPH, SUMMARY_GRAPH
 from kg.graph.vocab import PREFIXES
-from kg.query.render import render_table
+from kg.query.table import render_table
 from kg.store import QuoteStore
-from kg.store.summary import has_summary
+from kg.summary.state import has_summary
 
 _S, _QG, _SEM = PREFIXES["schema"], PREFIXES["qg"], PREFIXES["sem"]
 
@@ -70,7 +70,7 @@ def stats(store: QuoteStore) -> dict[str, Any]:
     out["graphs"] = len(store.graphs())
     out["triples_by_graph"] = triples_by_graph(store)
     out["triples"] = store.count_triples()
-    # Whether the saved queries that read the summary graph can answer (kg.store.summary).
+    # Whether the saved queries that read the summary graph can answer (kg.summary.refresh).
     out["summary"] = "current" if has_summary(store) else "missing (run `kg summarise`)"
     return out
 

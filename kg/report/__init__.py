@@ -12,7 +12,7 @@ from pathlib import Path
 
 from kg.errors import KgError
 from kg.output import write_output
-from kg.report.render import render_data, render_report
+from kg.report.page import render_data, render_report
 from kg.store import QuoteStore
 
 __all__ = ["render_data", "render_report", "write_report"]

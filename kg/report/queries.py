@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
-from kg.graph.vocab import PREFIXES
+from kg.graph.vocab import ENTITY_KINDS, PREFIXES
 from kg.query.labels import pick_label
 from kg.report.data import ArticleView, EntityView, EventView, QuoteView, ReportData, RoleView
 from kg.store import QuoteStore
@@ -80,12 +80,8 @@ _EVENT_ACTORS = """
 SELECT DISTINCT ?ev ?actor WHERE { ?ev a sem:Event ; sem:hasActor ?actor }"""
 
 # When the union gives an entity several classes, the most specific speaker kind wins.
-_KIND_ORDER = {
-    _S + "Person": "Person",
-    _S + "Organization": "Organization",
-    _QG + "Group": "Group",
-    _S + "Place": "Place",
-}
+_KIND_ORDER = {iri: kind for wanted in ("Person", "Organization", "Group", "Place")
+               for iri, kind in ENTITY_KINDS.items() if kind == wanted}
 _KIND_RANK = {kind: rank for rank, kind in enumerate(_KIND_ORDER.values())}
 
 _QUOTE_TYPES = {_QG + "Direct": "direct", _QG + "Mixed": "mixed", _QG + "Indirect": "indirect"}

@@ -32,10 +32,10 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc
 
-from kg.extract.lexicon import ORG_NOUNS
-from kg.extract.syntax import doc_text, entities
 from kg.model import Analysis, Entity
-from kg.resolve.names import clean_surface, normalise_name, without_article
+from kg.nlp.lexicon import ORG_NOUNS
+from kg.nlp.names import clean_surface, normalise_name, without_article
+from kg.nlp.syntax import doc_text, entities
 from kg.resolve.roles import DEMONYMS, country_of
 
 ALIAS_KINDS = frozenset({"Organization", "Place"})

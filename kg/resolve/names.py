@@ -1,4 +1,4 @@
-"""Name normalisation and within-article clustering of person names.
+"""Within-article clustering of person names (the text helpers are in kg.nlp.names).
 
 "Saad al-Hadithi", "al-Hadithi" and "Mr. al-Hadithi" are one person; "Hori Parata" and
 "Te Kaurinui Robert Parata" are two, and a bare "Parata" goes to whichever was named last.
@@ -6,71 +6,9 @@
 
 from __future__ import annotations
 
-import functools
-import re
-import unicodedata
 from dataclasses import dataclass, field
 
-from kg.extract.lexicon import FEMALE_HONORIFICS, MALE_HONORIFICS, NAME_TITLES
-
-_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'"})
-_POSSESSIVE = re.compile(r"(?:'s|')$")
-_LEADING_ARTICLE = re.compile(r"^(the|a|an)\s+", re.IGNORECASE)
-
-
-# Pure string functions called tens of thousands of times per hundred articles on a few
-# thousand distinct names: memoised.
-@functools.lru_cache(maxsize=1 << 16)
-def clean_surface(name: str) -> str:
-    """Surface form as displayed: NFKC, single spaces, no possessive, no spaces around hyphens."""
-    name = unicodedata.normalize("NFKC", name).strip()
-    name = re.sub(r"\s*-\s*", "-", name)
-    name = re.sub(r"\s+", " ", name)
-    name = (
-        _POSSESSIVE.sub("", name.translate(_APOSTROPHES))
-        if name.translate(_APOSTROPHES).endswith(("'s", "'"))
-        else name
-    )
-    return name.strip(" ,.;:")
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def normalise_name(name: str) -> str:
-    """Identity key of a name: case-folded, straight apostrophes, no leading article."""
-    name = clean_surface(name).translate(_APOSTROPHES).casefold()
-    return _LEADING_ARTICLE.sub("", name).strip()
-
-
-# Words a headline glues to a name that the tagger then reads as part of it ("Obama Says …",
-# "Trump Slams …", "Obama Speech"): never the last word of a person's name.
-NOT_NAME_ENDINGS = frozenset(
-    (
-        "says", "said", "tells", "told", "slams", "blasts", "warns", "urges", "vows", "calls",
-        "asks", "claims", "denies", "admits", "praises", "defends", "rips", "hits", "mocks",
-        "backs", "endorses", "responds", "speech", "statement", "interview", "tweet", "tweets",
-        "remarks", "rally", "campaign",
-    )
-)
-
-
-def strip_titles(name: str) -> tuple[str, list[str]]:
-    """'Mr. McHugh' → ('McHugh', ['Mr.']); 'Obama Says' → ('Obama', []); keeps at least one word."""
-    words = name.split()
-    titles: list[str] = []
-    while len(words) > 1 and words[0].lower() in NAME_TITLES:
-        titles.append(words.pop(0))
-    while len(words) > 1 and words[-1].lower() in NOT_NAME_ENDINGS:
-        words.pop()
-    return " ".join(words), titles
-
-
-def gender_of_titles(titles: list[str]) -> str | None:
-    lowered = {t.lower() for t in titles}
-    if lowered & MALE_HONORIFICS:
-        return "m"
-    if lowered & FEMALE_HONORIFICS:
-        return "f"
-    return None
+from kg.nlp.names import clean_surface, gender_of_titles, normalise_name, strip_titles
 
 
 @dataclass
@@ -152,7 +90,3 @@ class PersonIndex:
             chosen.positions.append(position)
         chosen.gender = chosen.gender or gender_of_titles(titles)
         return chosen
-
-
-def without_article(text: str) -> str:
-    return _LEADING_ARTICLE.sub("", clean_surface(text))

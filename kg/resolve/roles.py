@@ -28,10 +28,10 @@ from collections.abc import Sequence
 
 from spacy.tokens import Doc, Span, Token
 
-from kg.extract.lexicon import ORG_NOUNS, ROLE_NOUNS
-from kg.extract.syntax import entities, np_bounds, strip_determiner
 from kg.model import Role
-from kg.resolve.names import clean_surface, without_article
+from kg.nlp.lexicon import ORG_NOUNS, ROLE_NOUNS
+from kg.nlp.names import clean_surface, without_article
+from kg.nlp.syntax import entities, np_bounds, strip_determiner
 
 
 def _words(text: str) -> frozenset[str]:

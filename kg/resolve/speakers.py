@@ -14,17 +14,17 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
-from kg.extract.lexicon import (
-    FEMALE_PRONOUNS,
-    MALE_PRONOUNS,
-    NEUTER_PRONOUNS,
-    ORG_NOUNS,
-    PLURAL_PRONOUNS,
-    ROLE_NOUNS,
-)
-from kg.extract.quotemarks import find_quoted_spans, paragraphs
-from kg.extract.quotes import RawQuote
-from kg.extract.rules import (
+from kg.model import Entity, EntityKind, Mention, Role
+from kg.nlp.found import RawQuote
+from kg.nlp.lexicon import ORG_NOUNS, ROLE_NOUNS
+from kg.nlp.names import clean_surface, normalise_name, strip_titles, without_article
+from kg.nlp.quotemarks import find_quoted_spans, paragraphs
+from kg.nlp.syntax import doc_text, entities, np_bounds, strip_determiner
+from kg.resolve.gender import gender_of_first_name, gender_of_nouns
+from kg.resolve.lexicon import FEMALE_PRONOUNS, MALE_PRONOUNS, NEUTER_PRONOUNS, PLURAL_PRONOUNS
+from kg.resolve.names import PersonCluster, PersonIndex
+from kg.resolve.roles import role_of_name
+from kg.rules import (
     MAX_SENTENCES_BACK,
     ORGANISATION_ANAPHOR_WINDOW,
     REPORTED_FACTOR,
@@ -32,18 +32,6 @@ from kg.extract.rules import (
     SENTENCE_DECAY,
     SPEAKER_WEIGHT,
 )
-from kg.extract.syntax import doc_text, entities, np_bounds, strip_determiner
-from kg.model import Entity, EntityKind, Mention, Role
-from kg.resolve.gender import gender_of_first_name, gender_of_nouns
-from kg.resolve.names import (
-    PersonCluster,
-    PersonIndex,
-    clean_surface,
-    normalise_name,
-    strip_titles,
-    without_article,
-)
-from kg.resolve.roles import role_of_name
 
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 ORG_LABELS = frozenset({"ORG"})
@@ -86,7 +74,7 @@ class ResolvedQuote:
     speaker: str | None
     addressee: str | None
     about: list[str]
-    resolution_rule: str | None  # how the speaker mention became `speaker` (kg.extract.rules)
+    resolution_rule: str | None  # how the speaker mention became `speaker` (kg.rules)
 
 
 @dataclass(frozen=True)
@@ -209,7 +197,7 @@ class ArticleResolver:
 
     def resolve_with_rule(self, phrase: Span) -> tuple[str | None, str | None]:
         """The entity key a mention refers to, and the name of the resolution rule that chose it
-        (kg.extract.rules.RESOLUTION_RULES)."""
+        (kg.rules.RESOLUTION_RULES)."""
         span = strip_determiner(phrase)
         if len(span) == 0:
             return None, None

@@ -30,7 +30,7 @@ from kg.serve.guard import HostRule
 from kg.serve.proxy import FrontServer, ProxySettings
 from kg.store import QuoteStore
 from kg.store.paths import check_path, hold_serve_lock, is_locked
-from kg.store.summary import has_summary
+from kg.summary.state import has_summary
 
 DEFAULT_PORT = 7878
 DEFAULT_BIND = "127.0.0.1"

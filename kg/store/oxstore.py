@@ -186,7 +186,7 @@ class QuoteStore:
             raise store_error(self.path, err, "write") from None
 
     def invalidate_summary(self, *, force: bool = False) -> None:
-        """Mark the summary graph (kg.store.summary) out of date before articles change, once per
+        """Mark the summary graph (kg.summary.refresh) out of date before articles change, once per
         handle: its qg:StoreSummary marker is removed, in a transaction committed before the
         article writes, so a build that dies half-way leaves counts that say they are not current
         (queries that read them then say so).  The counts stay, for the next refresh to update."""

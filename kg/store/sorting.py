@@ -1,6 +1,6 @@
 """Sorting the lines of a file in bounded memory: runs sorted in memory and spilled to files, then
 merged (`heapq.merge`), equal neighbours dropped.  Used by the exports (kg.export.order: canonical
-N-Triples / N-Quads order) and by the summary graph's refresh (kg.store.summary: a diff of sorted
+N-Triples / N-Quads order) and by the summary graph's refresh (kg.summary.refresh: a diff of sorted
 lines), so it imports nothing heavier than the standard library.
 """
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from kg.extract.lexicon import CLOSING_MARKS, OPENING_MARKS, STRAIGHT_MARK
+from kg.nlp.lexicon import CLOSING_MARKS, OPENING_MARKS, STRAIGHT_MARK
 
 
 @dataclass(frozen=True)

@@ -29,9 +29,9 @@ from collections.abc import Iterable
 from spacy.tokens import Doc, Span, Token
 
 from kg.extract.lexicon import REPORTING_VERBS
-from kg.extract.syntax import entities, np_bounds, token_indices
 from kg.model import Article, Event, Quotation
-from kg.resolve.names import normalise_name, without_article
+from kg.nlp.names import normalise_name, without_article
+from kg.nlp.syntax import entities, np_bounds, token_indices
 from kg.resolve.speakers import ArticleResolver
 from kg.resolve.timex import is_point_in_time, normalise_time
 

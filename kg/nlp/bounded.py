@@ -96,6 +96,6 @@ def long_sentence_breaks(doc: Doc) -> Doc:
 
 
 def install(nlp: Language) -> None:
-    """Both bounds, on a pipeline that has the `paragraph_breaks` component (kg.extract.nlp)."""
+    """Both bounds, on a pipeline that has the `paragraph_breaks` component (kg.nlp.load)."""
     nlp.tokenizer = RunSplittingTokenizer(nlp.tokenizer)
     nlp.add_pipe("long_sentence_breaks", after="paragraph_breaks")

@@ -9,7 +9,7 @@ import numpy
 from spacy.attrs import LOWER, POS
 from spacy.tokens import Doc, Span, Token
 
-from kg.extract.lexicon import ALL_MARKS
+from kg.nlp.lexicon import ALL_MARKS
 
 # Left dependents that belong to a noun phrase naming a speaker ("the US-led coalition",
 # "Iraq's government", "Iraqi government spokesman Saad al-Hadithi").

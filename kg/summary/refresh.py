@@ -45,13 +45,18 @@ from typing import TYPE_CHECKING, Any
 import numpy
 import pyoxigraph as ox
 
-from kg.errors import QueryError
+from kg.clusters.store import CLUSTERS_GRAPH_IRI, all_cluster_lines, refresh_clusters
 from kg.graph.vocab import PREFIXES, QGID
+from kg.identity.cluster import IdentityReport
+from kg.identity.corpus import IDENTITY_GRAPH_IRI, compute_identities, identity_lines, refresh_identity
+from kg.identity.table import AliasRow
 from kg.store.oxstore import SUMMARY_GRAPH_IRI, QuoteStore
 from kg.store.sorting import sort_workspace, sorted_distinct_lines
+from kg.store.sync import sync_graph
+from kg.summary.state import SUMMARY_FORMAT, has_summary
 
 if TYPE_CHECKING:
-    from kg.query.remote import Endpoint
+    from kg.store.remote import Endpoint
 
 _QG, _RDF_TYPE = PREFIXES["qg"], PREFIXES["rdf"] + "type"
 _GRAPH = ox.NamedNode(SUMMARY_GRAPH_IRI)
@@ -175,9 +180,6 @@ SELECT DISTINCT ?e (LCASE(STR(?name)) AS ?key) WHERE {
 # The layout of the summary graph, recorded beside its marker: a store summarised by an older
 # quotegraph (3: tallies per article-level node; 2: no qg:AddresseeTally; 1: no qg:NameKey, no
 # qg:listBand) has none or another, and reads as out of date.
-SUMMARY_FORMAT = 4
-_HAS_SUMMARY = f"""ASK {{ GRAPH <{SUMMARY_GRAPH_IRI}> {{
-  <{SUMMARY_GRAPH_IRI}> a qg:StoreSummary ; qg:summaryFormat {SUMMARY_FORMAT} }} }}"""
 
 
 @dataclass(frozen=True)
@@ -367,44 +369,6 @@ def _lines(kind: str, nodes: Iterable[tuple[ox.NamedNode, Sequence[tuple[str, ob
             yield f"{subject} {predicate} {value} .\n"
 
 
-def _differences(old: Iterator[bytes], new: Iterator[bytes]) -> Iterator[tuple[bool, bytes]]:
-    """(added?, line) for the lines in one sorted stream and not the other."""
-    o, n = next(old, None), next(new, None)
-    while o is not None or n is not None:
-        if n is None or (o is not None and o < n):
-            yield False, o  # type: ignore[misc]
-            o = next(old, None)
-        elif o is None or n < o:
-            yield True, n
-            n = next(new, None)
-        else:
-            o, n = next(old, None), next(new, None)
-
-
-def sync_graph(store: QuoteStore, graph: str, lines: Iterable[str], workdir: Path, batch: int = 50_000) -> int:
-    """Make the named graph GRAPH hold exactly the N-Triples LINES, writing only the difference.
-
-    The new lines and the stored ones are both written to files in WORKDIR, sorted on disk in
-    bounded memory (kg.store.sorting) and compared line by line: a build that adds a few articles
-    to a big store rewrites a few triples, not the whole graph (dropping and reloading 700k
-    summary quads takes 80 s at 3 M quads).  Returns how many triples were added or removed."""
-    new, old = workdir / f"{hashlib.sha1(graph.encode()).hexdigest()[:8]}-new.nt", workdir / "old.nt"
-    with new.open("w", encoding="utf-8") as out:
-        out.writelines(lines)
-    store.ox.dump(str(old), ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))
-    additions: list[bytes] = []
-    removals: list[bytes] = []
-    changed = 0
-    for added, line in _differences(sorted_distinct_lines(old), sorted_distinct_lines(new)):
-        (additions if added else removals).append(line)
-        changed += 1
-        if len(additions) + len(removals) >= batch:
-            store.write_derived(additions, removals, graph)
-            additions, removals = [], []
-    store.write_derived(additions, removals, graph)
-    return changed
-
-
 def refresh_summary(store: QuoteStore, batch: int = 50_000, *, identity: bool = True, clusters: bool = True) -> SummaryReport:
     """Recompute the corpus entities (kg.identity.corpus, the identity graph: the counts are per
     corpus entity) unless `identity` is False, the quotation clusters (kg.clusters, by corpus
@@ -418,13 +382,9 @@ def refresh_summary(store: QuoteStore, batch: int = 50_000, *, identity: bool = 
     """
     store.invalidate_summary(force=True)
     if identity:
-        from kg.identity.corpus import refresh_identity  # kg.identity reads the store: imported late
-
         refresh_identity(store)
     cluster_count = 0
     if clusters:
-        from kg.clusters.store import refresh_clusters  # by corpus entity: after the identity graph
-
         cluster_count = refresh_clusters(store).clusters
     speakers, pairs, events, names, addressees = [0], [0], [0], [0], [0]
     with sort_workspace() as tmp:
@@ -446,14 +406,10 @@ def summarise_endpoint(endpoint: Endpoint, batch: int = 250) -> SummaryReport:
     the summary graph is dropped first (its marker with it, so the saved queries read it as out of
     date until the end), the identity graph and then the summary replaced in batches of INSERT
     DATA, the marker last."""
-    from kg.identity.corpus import IDENTITY_GRAPH_IRI, compute_identities, identity_lines
-
     source: Any = endpoint  # answers query() with the rows QuoteStore.query gives
     endpoint.update(f"DROP SILENT GRAPH <{SUMMARY_GRAPH_IRI}>")
     identity, rules = compute_identities(source)
     _replace_remote(endpoint, IDENTITY_GRAPH_IRI, identity_lines(identity, rules), batch)
-    from kg.clusters.store import CLUSTERS_GRAPH_IRI, all_cluster_lines
-
     with sort_workspace() as tmp:
         _replace_remote(endpoint, CLUSTERS_GRAPH_IRI, all_cluster_lines(source, tmp), batch)
     speakers, pairs, events, names, addressees = [0], [0], [0], [0], [0]
@@ -490,20 +446,14 @@ def _replace_remote(endpoint: Endpoint, graph: str, lines: Iterable[str], batch:
     return written
 
 
-def has_summary(store: QuoteStore) -> bool:
-    return bool(store.query(_HAS_SUMMARY))
-
-
-def reads_summary(sparql: str) -> bool:
-    """Whether a query reads the summary graph (by its IRI or its `qgid:summary` short form)."""
-    return SUMMARY_GRAPH_IRI in sparql or "qgid:summary" in sparql
-
-
-def check_summary(store: QuoteStore, sparql: str) -> None:
-    """A query over the summary of a store that has none would answer with no rows: say why instead."""
-    if reads_summary(sparql) and not has_summary(store):
-        raise QueryError(
-            f"the store {store.path} has no current summary graph (a build with --no-summary, an "
-            f"interrupted build, data loaded by other means, or a summary written by an older quotegraph), "
-            f"and this query reads it: run `kg summarise --store {store.path}`"
-        )
+def link_store(store: QuoteStore, table: list[AliasRow] | None = None) -> IdentityReport:
+    """Recompute the corpus entities and their owl:sameAs links into the identity graph (with
+    TABLE, which then replaces the stored alias rules), the quotation clusters, and the summary's
+    counts with them when the store had a current summary (they count corpus entities)."""
+    current = has_summary(store)
+    store.invalidate_summary(force=True)
+    report = refresh_identity(store, table)
+    refresh_clusters(store)  # clusters are per corpus entity: they follow the identities
+    if current:
+        refresh_summary(store, identity=False, clusters=False)
+    return report

@@ -1,12 +1,11 @@
-"""Plain-text and JSON views of identities, for `kg entities` and `kg who`."""
+"""Plain-text and JSON views of identities, for `kg entities`."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from kg.identity.cluster import Identity, IdentityReport
-from kg.identity.store import WhoReport
-from kg.query.render import compact_iri, render_table, truncate
+from kg.query.table import compact_iri, render_table
 
 
 def identities_table(identities: list[Identity]) -> str:
@@ -64,34 +63,4 @@ def explain_text(report: IdentityReport, identity: Identity) -> str:
         lines.append("  not linked:")
         for b in blocked:
             lines.append(f"    “{b.name}” ≠ {', '.join('“' + c + '”' for c in b.candidates)}: {b.reason}")
-    return "\n".join(lines) + "\n"
-
-
-def who_text(report: WhoReport) -> str:
-    ident = report.identity
-    lines = [f"{ident.name}  ({ident.kind}, {compact_iri(ident.iri)})"]
-    others = [n for n in ident.names if n != ident.name]
-    if others:
-        lines.append(f"  also: {'; '.join(others)}")
-    if ident.wikidata:
-        lines.append(f"  wikidata: {', '.join('wd:' + q for q in ident.wikidata)}")
-    if report.roles:
-        lines.append("  roles:")
-        for article, title, rank, org in report.roles:
-            role = ", ".join(x for x in (rank, title) if x) + (f" — {org}" if org else "")
-            lines.append(f"    {role}  [{article}]")
-    lines.append(f"  {len(report.statements)} statement(s) in {len({s.article for s in report.statements})} article(s):")
-    article = None
-    for s in report.statements:
-        if s.article != article:
-            article = s.article
-            head = s.article + (f" — {s.headline}" if s.headline else "") + (f" ({s.published})" if s.published else "")
-            lines.append(f"  {head}")
-        when = s.time + (f" = {s.time_value}" if s.time_value else "") if s.time else None
-        details = [s.type, s.cue and f"“{s.cue}”", s.addressee and f"to {s.addressee}", s.channel and f"channel: {s.channel}",
-                   when and f"when: {when}", s.as_name and f"as {s.as_name}"]
-        lines.append(f"    - {truncate(s.text, 160)}")
-        lines.append(f"      ({'; '.join(d for d in details if d)})")
-        if s.also_in:
-            lines.append(f"      {s.also_in}")
     return "\n".join(lines) + "\n"

