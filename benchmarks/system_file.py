@@ -5,7 +5,8 @@ commit checked out elsewhere) is scored by this version's rules:
     PYTHONPATH=/path/to/old/checkout .venv/bin/python benchmarks/system_file.py /tmp/polnear-test -o old.jsonl
     .venv/bin/kg eval --polnear PATH --split test --system old.jsonl
 
-Only `kg.extract.analyse` and `kg.model.Article` are used: both exist in every version.
+Only `analyse`, `load_nlp` and `kg.model.Article` are used (from `kg.analysis`/`kg.nlp`, or `kg.extract`
+in versions before those packages).
 """
 
 from __future__ import annotations
@@ -14,9 +15,13 @@ import argparse
 import json
 from pathlib import Path
 
-from kg.analysis import analyse
 from kg.model import Article
-from kg.nlp import load_nlp
+
+try:
+    from kg.analysis import analyse
+    from kg.nlp import load_nlp
+except ImportError:  # a quotegraph from before kg/analysis and kg/nlp (e.g. the baseline 93976dc)
+    from kg.extract import analyse, load_nlp  # type: ignore[no-redef]
 
 
 def main() -> None:

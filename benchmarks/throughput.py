@@ -11,7 +11,7 @@ warmed up once, before any timing:
   (a') kg nlp  — `nlp.pipe(texts)` with the pipeline quotegraph runs (`kg.extract.load_nlp()`:
                  the same model plus paragraph breaks, the indexed attribute ruler, the memoised
                  lemmatizer and numpy's BLAS);
-  (b) extract  — `kg.extract.analyse_many(articles, nlp)`: parsing + quotations + speakers;
+  (b) extract  — `kg.analysis.analyse_many(articles, nlp)`: parsing + quotations + speakers;
   (c) build    — `kg.pipeline.build([corpus.jsonl], store_path=tmp/kg.db, nlp=nlp)`: reading,
                  extraction, RDF graphs and the on-disk store (a fresh store every time).
 

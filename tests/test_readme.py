@@ -92,3 +92,12 @@ def test_readme_stays_short_and_links_every_doc():
     assert len(readme.encode("utf-8")) <= 10_240
     for doc in sorted((ROOT / "docs").glob("*.md")):
         assert f"docs/{doc.name}" in readme, f"{doc.name} is not reachable from the README"
+
+
+def test_readme_python_example_runs(nlp):
+    """The library example in the README runs as written (the model is the session's, cached)."""
+    (block,) = re.findall(r"```python\n(.*?)```", (ROOT / "README.md").read_text(encoding="utf-8"), re.S)
+    *setup, last = block.strip().splitlines()
+    scope: dict[str, object] = {}
+    exec("\n".join(setup), scope)  # noqa: S102 - our own README
+    assert eval(last, scope) == [("We will win,", "Jane Doe")]  # noqa: S307

@@ -19,6 +19,7 @@ from __future__ import annotations
 import http.client
 import socket
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -130,8 +131,7 @@ class _Handler(BaseHTTPRequestHandler):
                             "truncated transfer")
             self.close_connection = True
         except (OSError, http.client.HTTPException):
-            backend_gone = not backend.alive or backend.killed_for is not None
-            if not backend_gone:
+            if not _ended(backend):
                 raise
             self._refuse(503, backend.death())
         finally:
@@ -196,3 +196,13 @@ class _Handler(BaseHTTPRequestHandler):
                 self._write(payload)
         except OSError:
             self.close_connection = True
+
+
+def _ended(backend: Backend, grace: float = 2.0) -> bool:
+    """Whether the backend that dropped the connection has died or was killed.  An engine that
+    runs out of memory closes its sockets a moment before the process is reaped: wait for that
+    (briefly) rather than mistake its death for a network error."""
+    deadline = time.monotonic() + grace
+    while backend.alive and backend.killed_for is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return not backend.alive or backend.killed_for is not None
