@@ -51,6 +51,19 @@ def test_he_prefers_the_subject_over_a_man_in_a_prepositional_phrase(nlp):
 # ---------------------------------------------------------------- possessors and modifiers
 
 
+def test_he_is_the_surname_the_recogniser_missed_not_a_man_in_its_sentence(nlp):
+    """The surname alone is often left untagged (or tagged ORG) by the entity recogniser; it is
+    still the subject a later "he" refers to."""
+    text = (
+        "Retired Admiral Walter Finch is speaking out about the navy.\n\n"
+        "In a radio interview with host Dana Price, Finch made it clear he had doubts about the fleet "
+        "under President George Marsh at the time of his retirement.\n\n"
+        "“The ships are old and the crews are tired,” he told the host."
+    )
+    found = said(run(nlp, text))
+    assert ("The ships are old and the crews are tired,", "Walter Finch") in found
+
+
 def test_possessor_of_the_speakers_role_is_not_the_speaker(nlp):
     text = "Mr. Hale's campaign manager, Nora Quinn, said the polls were wrong."
     assert said(run(nlp, text)) == [("the polls were wrong", "Nora Quinn")]

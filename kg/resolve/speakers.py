@@ -150,6 +150,7 @@ class ArticleResolver:
                 if all(r.title != role.title for r in entity.roles):
                     entity.roles.append(role)
                 cluster.gender = cluster.gender or gender_of_nouns(f"{role.title} {role.rank or ''}".split())
+        self._remember_untagged_surnames(persons)
         for cluster in self.persons.clusters:
             words = cluster.name.split()
             if cluster.gender is None and len(words) >= 2:
@@ -160,6 +161,23 @@ class ArticleResolver:
             elif ent.label_ in PLACE_LABELS:
                 self._entity("Place", without_article(ent.text), ent.start_char, ent.end_char)
         self.salient.sort(key=lambda m: m.start)
+
+    def _remember_untagged_surnames(self, persons: list[Span]) -> None:
+        """A known person's surname the entity recogniser missed ("Ham made it clear …" after
+        "Gen. Norman Ham"; often tagged ORG or nothing) is still a mention a later "he" may
+        refer to: the subject of the paragraph must not lose to a name in its prepositional phrase."""
+        tagged = {t.i for ent in persons for t in ent}
+        surnames = {c.words()[-1]: c for c in self.persons.clusters if len(c.words()) >= 2}
+        for token in self.doc:
+            if (token.i in tagged or token.pos_ != "PROPN" or not token.text[:1].isupper()
+                    or token.dep_ in {"compound", "amod", "poss"}):
+                continue
+            cluster = surnames.get(normalise_name(token.text))
+            if cluster is None or not any(p < token.idx for p in cluster.positions):
+                continue
+            key = self.cluster_entity.get(id(cluster))
+            if key is not None and key in self.entities:  # salience only: no new mention
+                self._remember(token.idx, key, token.dep_)
 
     def _remember(self, start: int, key: str, dep: str, bonus: float = 0.0) -> None:
         """Record a mention for later pronouns; words inside quotation marks never count (the
