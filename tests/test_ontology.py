@@ -279,7 +279,6 @@ def test_cli_reports_violations(files: dict[str, Path]) -> None:
     [
         (["missing.ttl"], "missing.ttl: no such file"),
         (["bad-syntax.ttl"], "bad-syntax.ttl: not valid turtle: line 1"),
-        ([], "nothing to validate"),
     ],
 )
 def test_cli_input_errors(files: dict[str, Path], args: list[str], message: str) -> None:

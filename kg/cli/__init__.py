@@ -83,7 +83,7 @@ def main() -> None:
     try:
         with _exit_promptly_on_interrupt():
             # Not standalone: Click's usage errors come here, to be one line like every other.
-            code = app(standalone_mode=False)
+            code = app(standalone_mode=False, prog_name="kg")
     except typer.TyperException as err:  # Click's usage errors: unknown option, bad value, …
         if type(err).__name__ == "NoArgsIsHelpError":  # `kg` alone: rich has printed the help
             if err.format_message().strip():
