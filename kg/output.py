@@ -17,14 +17,16 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO
 
-from kg.errors import KgError
+from kg.errors import EXIT_OUTPUT, KgError
 
 # Paths under these are views of open descriptors and devices, never files to replace.
 _PASS_THROUGH_ROOTS = ("/dev/", "/proc/")
 
 
 class OutputError(KgError):
-    """An output that cannot be written; exit code 1."""
+    """An output that cannot be written."""
+
+    exit_code = EXIT_OUTPUT
 
 
 def write_output(

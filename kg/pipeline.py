@@ -20,14 +20,14 @@ from kg.build_state import BuildReport, ProgressFn
 from kg.model import Analysis
 from kg.parallel import ENGINES
 from kg.read import DEFAULT_MAX_CHARS, check_inputs, iter_articles
-from kg.store import QuoteStore
+from kg.store import DEFAULT_STORE_PATH, QuoteStore
 from kg.summary.refresh import refresh_summary
 from kg.summary.state import has_summary
 
 if TYPE_CHECKING:  # spaCy loads in ~1 s: only building needs it, not `kg query` or `kg --help`
     from spacy.language import Language
 
-DEFAULT_STORE = "kg.db"
+DEFAULT_STORE = DEFAULT_STORE_PATH  # one default store path, kg.store's
 DEFAULT_PARTITION_SIZE = 200  # articles per Dask task / shard: big enough to amortise scheduling
 
 Engine = Literal["local", "dask"]

@@ -11,21 +11,28 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from pyshacl import validate
-from rdflib import Graph, Literal, URIRef
+from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
+from rdflib.plugins.parsers.notation3 import BadSyntax
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.query import Result
 from rdflib.term import Node
+from rdflib.util import guess_format
 
+from kg.errors import InputError, StoreError
 from kg.graph.vocab import PREFIXES
 from kg.resources import ONTOLOGY_DIR
 
 ONTOLOGY_FILE = ONTOLOGY_DIR / "quotegraph.ttl"
 SHAPES_FILE = ONTOLOGY_DIR / "shapes.ttl"
+
+# Formats that carry named graphs: their quads are merged into one graph, like a store's union.
+_QUAD_FORMATS = {"trig", "nquads", "trix"}
 
 
 @dataclass(frozen=True)
@@ -142,3 +149,42 @@ def _result_lines(graph: Graph, results: list[Node]) -> tuple[str, ...]:
             message = f"[{_show(graph, severity)}] {message}"
         counts[" ".join(part for part in (focus, path) if part) + f": {message}"] += 1
     return tuple(line if n == 1 else f"{line} (×{n})" for line, n in sorted(counts.items()))
+
+
+def load_rdf_file(path: Path, into: Graph) -> None:
+    """Add the triples of an RDF file (format from its extension, Turtle by default) to `into`."""
+    if not path.exists():
+        raise InputError(f"{path}: no such file")
+    if path.is_dir():
+        raise InputError(f"{path}: is a directory, not an RDF file")
+    fmt = guess_format(str(path)) or "turtle"
+    try:
+        if fmt in _QUAD_FORMATS:
+            dataset = Dataset()
+            dataset.parse(path, format=fmt)
+            for s, p, o, _ in dataset.quads((None, None, None, None)):
+                into.add((s, p, o))
+        else:
+            into.parse(path, format=fmt)
+    except OSError as err:
+        raise InputError(f"{path}: cannot read: {err.strerror or err}") from err
+    except Exception as err:  # rdflib parsers raise many unrelated types for bad syntax
+        raise InputError(f"{path}: not valid {fmt}: {_parse_error(err)}") from err
+
+
+def _parse_error(err: Exception) -> str:
+    """One line saying where and why parsing failed."""
+    if isinstance(err, BadSyntax):  # Turtle/N3: its str() spans several lines of context
+        return f"line {err.lines + 1}: {getattr(err, '_why', 'bad syntax')}"
+    lines = str(err).strip().splitlines()
+    return lines[0] if lines else type(err).__name__
+
+
+def load_store_union(path: Path) -> Graph:
+    """All triples of all named graphs of a store."""
+    if not path.exists():
+        raise StoreError(f"{path}: no such store")
+    from kg.store import QuoteStore  # imported here: only a store check needs the store backend
+
+    with QuoteStore.open(path, read_only=True) as store:
+        return store.union_graph()

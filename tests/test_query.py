@@ -14,7 +14,7 @@ from graph_fixtures import TRICKY_NAME, all_graphs
 from typer.testing import CliRunner
 
 from kg.cli import app
-from kg.errors import QueryError, StoreError
+from kg.errors import QueryError, StoreError, UsageError
 from kg.query import quote_rows, quotes_table, run_query, stats
 from kg.store import QuoteStore
 
@@ -218,8 +218,8 @@ def test_cli_query_errors(store_path: Path, tmp_path: Path) -> None:
     result = runner.invoke(app, ["query", "ASK {}", "--store", str(tmp_path / "missing.db")])
     assert isinstance(result.exception, StoreError)
     assert str(result.exception) == f"no store at {tmp_path / 'missing.db'} (run `kg build` first)"
-    result = runner.invoke(app, ["query", "--store", str(store_path)])
-    assert isinstance(result.exception, QueryError)
+    result = runner.invoke(app, ["query", "--store", str(store_path)])  # no query at all: a usage error
+    assert isinstance(result.exception, UsageError)
 
 
 def test_cli_quotes_with_tricky_speaker(store_path: Path) -> None:

@@ -1,9 +1,11 @@
 """The `kg` command line: a thin Typer shell over the library API.
 
-Each sub-module registers its commands on `app`.  `main()` is the only place failures become
-exit codes: user-facing errors (KgError) and unexpected exceptions alike end as one line on
-stderr and a non-zero exit, never a stack trace (set KG_DEBUG=1 to see one), and Ctrl-C ends
-any command with exit 130.
+Each sub-module registers its commands on `app` through `command()`, which gives every command
+an example in its --help and the help classes of kg.cli.help.  `main()` is the only place
+failures become exit codes (the table is kg.errors.EXIT_CODES, shown in docs/cli.md): usage
+errors, user-facing errors (KgError) and unexpected exceptions alike end as one line on stderr
+and a non-zero exit, never a stack trace (set KG_DEBUG=1 to see one), and Ctrl-C ends any
+command with exit 130.
 """
 
 from __future__ import annotations
@@ -13,13 +15,17 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from importlib.metadata import PackageNotFoundError, version
 from types import FrameType
+from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 
-from kg.errors import KgError
+from kg.cli.help import KgCommand, KgGroup
+from kg.errors import EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, KgError
 
 app = typer.Typer(
     name="kg",
@@ -27,9 +33,38 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    cls=KgGroup,
+    epilog="Example: kg build examples/articles && kg quotes   (every command: docs/cli.md)",
 )
 
-EXIT_INTERRUPTED = 130  # 128 + SIGINT, what shells report for a Ctrl-C'd command
+
+def command(name: str, *, example: str, **kwargs: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register a `kg NAME` command whose --help ends with one pasteable example."""
+    return app.command(name, cls=KgCommand, epilog=f"Example: {escape(example)}", **kwargs)
+
+
+def package_version() -> str:
+    try:
+        return version("quotegraph")
+    except PackageNotFoundError:  # run from a checkout that was never installed
+        return "unknown"
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"kg (quotegraph) {package_version()}")
+        raise typer.Exit(EXIT_OK)
+
+
+@app.callback()
+def _root(
+    show_version: Annotated[
+        bool,
+        typer.Option("--version", is_eager=True, callback=_print_version, help="Print the version and exit."),
+    ] = False,
+) -> None:
+    """quotegraph: build a who-said-what knowledge graph from news articles."""
+
 
 # Command modules register themselves on import (kept after `app` on purpose).  Importing them
 # loads spaCy, which takes seconds: a Ctrl-C then is an interrupt too, not a traceback.
@@ -47,7 +82,18 @@ REDELIVER_AFTER = 0.05
 def main() -> None:
     try:
         with _exit_promptly_on_interrupt():
-            app()
+            # Not standalone: Click's usage errors come here, to be one line like every other.
+            code = app(standalone_mode=False, prog_name="kg")
+    except typer.TyperException as err:  # Click's usage errors: unknown option, bad value, …
+        if type(err).__name__ == "NoArgsIsHelpError":  # `kg` alone: rich has printed the help
+            if err.format_message().strip():
+                print(err.format_message(), file=sys.stderr)
+            sys.exit(err.exit_code)
+        context = getattr(err, "ctx", None)
+        hint = f" (see `{context.command_path} --help`)" if context is not None else ""
+        _fail(err.format_message() + hint, err.exit_code)
+    except typer.Abort:  # end of input at a prompt
+        _fail("aborted", EXIT_FAILURE)
     except KgError as err:
         _fail(str(err), err.exit_code)
     except KeyboardInterrupt:
@@ -58,7 +104,9 @@ def main() -> None:
         if _debug():
             raise
         detail = f": {_one_line(str(err))}" if str(err).strip() else ""
-        _fail(f"unexpected {type(err).__name__}{detail} (set KG_DEBUG=1 for the traceback)", 1)
+        _fail(f"unexpected {type(err).__name__}{detail} (set KG_DEBUG=1 for the traceback)", EXIT_FAILURE)
+    # typer.Exit(n) (and Ctrl-C, as 130) come back as a number; a command that returns, as None.
+    sys.exit(code if isinstance(code, int) else EXIT_OK)
 
 
 def _fail(message: str, code: int) -> None:

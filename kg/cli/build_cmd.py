@@ -24,8 +24,10 @@ from rich.progress import (
 )
 from rich.text import Text
 
-from kg.cli import app
-from kg.pipeline import DEFAULT_PARTITION_SIZE, DEFAULT_STORE, build, default_shard_dir
+from kg.cli import command
+from kg.cli.options import DEFAULT_STORE, JsonAlias, StoreOption, TextOrJson, format_option, wants_json
+from kg.errors import StoreError
+from kg.pipeline import DEFAULT_PARTITION_SIZE, build, default_shard_dir
 from kg.read import DEFAULT_MAX_CHARS, check_inputs
 
 # soft_wrap: a warning stays one line (naming its file) even when stderr is a pipe, not a terminal.
@@ -47,19 +49,20 @@ class RateColumn(ProgressColumn):
         return Text(f"{rate:.1f} art/s" if rate else "– art/s", style="progress.data.speed")
 
 
-@app.command("build")
+@command("build", example="kg build examples/articles --store kg.db")
 def build_command(
     paths: Annotated[
         list[str], typer.Argument(help="Files or directories (.txt .jsonl .json .html), or - for stdin.")
     ],
-    store: Annotated[Path, typer.Option("--store", "-s", help="On-disk store directory.")] = Path(DEFAULT_STORE),
+    store: StoreOption = DEFAULT_STORE,
     skip_bad: Annotated[bool, typer.Option("--skip-bad", help="Warn about bad files/lines and go on.")] = False,
     force: Annotated[
         bool, typer.Option("--force", help="Rebuild articles even when unchanged (and rewrite shards).")
     ] = False,
     max_chars: Annotated[int, typer.Option("--max-chars", help="Reject longer articles.")] = DEFAULT_MAX_CHARS,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print a machine-readable summary.")] = False,
+    fmt: Annotated[TextOrJson, format_option("text: a summary in words; json: the build report as a JSON object.")] = TextOrJson.text,
+    as_json: JsonAlias = False,
     workers: Annotated[
         int,
         typer.Option(
@@ -84,7 +87,7 @@ def build_command(
     shards: Annotated[
         Path | None,
         typer.Option(
-            "--shards", help="Shard directory for --engine dask (default: <store>.shards/), shared by all workers.",
+            "--shards", metavar="DIR", help="Shard directory for --engine dask (default: STORE.shards/), shared by all workers.",
         ),
     ] = None,
     no_load: Annotated[
@@ -112,6 +115,7 @@ def build_command(
     ] = False,
 ) -> None:
     """Read articles, extract who said what, and store the graph (one transaction per article)."""
+    as_json = wants_json(fmt, as_json)
     dask = engine is EngineChoice.dask
     if not dask:
         for given, flag in ((scheduler is not None, "--scheduler"), (shards is not None, "--shards"),
@@ -193,10 +197,11 @@ def build_command(
             print(f"summary: out of date (--no-summary); run `kg summarise --store {store}`")
 
 
-@app.command("summarise")
+@command("summarise", example="kg summarise --store kg.db --format json")
 def summarise_command(
-    store: Annotated[Path, typer.Option("--store", "-s", help="On-disk store directory.")] = Path(DEFAULT_STORE),
-    as_json: Annotated[bool, typer.Option("--json", help="Print the counts as a JSON object.")] = False,
+    store: StoreOption = DEFAULT_STORE,
+    fmt: Annotated[TextOrJson, format_option("text: the counts in words; json: as a JSON object.")] = TextOrJson.text,
+    as_json: JsonAlias = False,
     endpoint: Annotated[
         str | None,
         typer.Option("--endpoint", help="Summarise what this SPARQL server holds instead of a local store (its query URL, "
@@ -207,12 +212,13 @@ def summarise_command(
                                  "(Oxigraph: base/update, found from the base URL).", show_default=False)
     ] = None,
 ) -> None:
-    """Recompute the corpus entities and the summary graph (speaker tallies, co-quoted pairs, event and addressee tallies
-    and the name index that the saved queries read). `kg build` does this itself; run it after loading data by other means (`oxigraph load`), or with --endpoint on a SPARQL server that articles were pushed to from one store or several."""
-    from kg.errors import StoreError
+    """Recompute the corpus entities and the summary graph the saved queries read.
+
+    The summary: speaker tallies, co-quoted pairs, event and addressee tallies and the name index. `kg build` does this itself; run it after loading data by other means (`oxigraph load`), or with --endpoint on a SPARQL server that articles were pushed to from one store or several."""
     from kg.store import QuoteStore
     from kg.summary.refresh import refresh_summary, summarise_endpoint
 
+    as_json = wants_json(fmt, as_json)
     if endpoint is not None:
         from kg.store.remote import Endpoint
 

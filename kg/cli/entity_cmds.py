@@ -9,17 +9,16 @@ from typing import Annotated
 
 import typer
 
-from kg.cli import app
-from kg.errors import KgError
-from kg.store import DEFAULT_STORE_PATH, QuoteStore
+from kg.cli import command
+from kg.cli.options import DEFAULT_STORE, LimitOption, StoreOption, TableOrJson, format_option
+from kg.errors import NotFoundError
+from kg.store import QuoteStore
 
-StoreOption = Annotated[
-    Path, typer.Option("--store", help="Store directory (as written by `kg build`).", show_default=True)
-]
 AliasesOption = Annotated[
     Path | None,
     typer.Option(
         "--aliases",
+        metavar="FILE.csv",
         help="CSV of name,alias rows that pin identities; an alias like Q42 adds owl:sameAs to Wikidata (offline).",
         exists=True,
         dir_okay=False,
@@ -37,23 +36,19 @@ class Kind(str, Enum):
     place = "place"
 
 
-class Format(str, Enum):
-    table = "table"
-    json = "json"
-
-
-@app.command("entities")
+@command("entities", example='kg entities --kind person --format json')
 def entities_command(
-    store: StoreOption = DEFAULT_STORE_PATH,
+    store: StoreOption = DEFAULT_STORE,
     explain: Annotated[
-        str | None, typer.Option("--explain", help="Say why the names of NAME's entity were linked (or not).", show_default=False)
+        str | None, typer.Option("--explain", metavar="NAME", help="Say why the names of NAME's entity were linked (or not).", show_default=False)
     ] = None,
     aliases: AliasesOption = None,
     kind: Annotated[Kind, typer.Option("--kind", help="Which entities to list.")] = Kind.all,
     link: Annotated[
         bool, typer.Option("--link", help="Recompute the corpus entities and owl:sameAs links in the store's identity graph now, with --aliases kept for later builds (kg build does it too).")
     ] = False,
-    fmt: Annotated[Format, typer.Option("--format", help="table or json.")] = Format.table,
+    fmt: Annotated[TableOrJson, format_option()] = TableOrJson.table,
+    limit: LimitOption = None,
 ) -> None:
     """Corpus entities (people, organisations, groups, places) across articles: name variants, articles, and the links between their nodes."""
     from kg.identity import identities, read_alias_table
@@ -68,14 +63,14 @@ def entities_command(
     if explain is not None:
         found = report.find(explain)
         if not found:
-            raise KgError(f"no person or organisation called “{explain}” in {store}")
-        if fmt is Format.json:
+            raise NotFoundError(f"no person or organisation called “{explain}” in {store}")
+        if fmt is TableOrJson.json:
             typer.echo(json.dumps([report_dict(report, i) for i in found], indent=2, ensure_ascii=False))
         else:
             typer.echo("\n".join(explain_text(report, i) for i in found), nl=False)
         return
-    wanted = [i for i in report.identities if kind is Kind.all or i.kind.lower() == kind.value]
-    if fmt is Format.json:
+    wanted = [i for i in report.identities if kind is Kind.all or i.kind.lower() == kind.value][:limit]
+    if fmt is TableOrJson.json:
         typer.echo(json.dumps([report_dict(report, i) for i in wanted], indent=2, ensure_ascii=False))
     else:
         typer.echo(identities_table(wanted), nl=False)
@@ -84,31 +79,25 @@ def entities_command(
             typer.echo(f"wrote {links} owl:sameAs link(s) to the identity graph")
 
 
-@app.command("who")
+@command("who", example='kg who "Saad al-Hadithi" --store kg.db')
 def who_command(
     name: Annotated[str, typer.Argument(help="A speaker's name, any form (\"Warner\", \"Mark R. Warner\").")],
-    store: StoreOption = DEFAULT_STORE_PATH,
+    store: StoreOption = DEFAULT_STORE,
     aliases: AliasesOption = None,
-    fmt: Annotated[Format, typer.Option("--format", help="table or json.")] = Format.table,
+    fmt: Annotated[TableOrJson, format_option()] = TableOrJson.table,
 ) -> None:
-    """Everything a speaker said: to whom, when, in which articles, under which roles."""
+    """Everything a speaker said: to whom, when, in which articles, under which roles.
+
+    A name matching several entities means the one person among them, if there is one; otherwise
+    it is refused as ambiguous (exit 2). A name matching nothing exits 7.
+    """
     from kg.identity import identities, read_alias_table
-    from kg.query.who import who, who_text
+    from kg.query.who import find_speaker, who, who_text
 
     table = read_alias_table(aliases) if aliases is not None else []
     with QuoteStore.open(store, read_only=True) as st:
-        report = identities(st, table)
-        found = report.find(name)
-        if not found:
-            raise KgError(f"no person or organisation called “{name}” in {store}")
-        if len(found) > 1:
-            people = [i for i in found if i.kind == "Person"]
-            found = people if len(people) == 1 else found
-        if len(found) > 1:
-            choices = "; ".join(f"{i.name} ({', '.join(i.articles)})" for i in found)
-            raise KgError(f"“{name}” could be {len(found)} entities: {choices}; give a fuller name")
-        result = who(st, found[0])
-    if fmt is Format.json:
+        result = who(st, find_speaker(identities(st, table), name, store))
+    if fmt is TableOrJson.json:
         typer.echo(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
     else:
         typer.echo(who_text(result), nl=False)

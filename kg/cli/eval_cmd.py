@@ -5,14 +5,14 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterable
-from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
 
-from kg.cli import app
+from kg.cli import command
+from kg.cli.options import LimitOption, TableOrJson, format_option
 from kg.errors import InputError
 from kg.eval import (
     EvalResult,
@@ -26,13 +26,10 @@ from kg.eval.by_rule import RuleReport, print_by_rule, report_dict, tally, trace
 from kg.eval.polnear import load_split
 from kg.eval.report import print_table, to_dict
 
-
-class OutputFormat(str, Enum):
-    table = "table"
-    json = "json"
+OutputFormat = TableOrJson
 
 
-@app.command("eval")
+@command("eval", example="kg eval tests/data/dev --format json")
 def eval_cmd(
     gold: Annotated[
         list[Path] | None,
@@ -68,13 +65,8 @@ def eval_cmd(
             "stage that lost it.",
         ),
     ] = False,
-    limit: Annotated[
-        int | None,
-        typer.Option("--limit", min=1, help="Score only the first N articles of each PolNeAR split."),
-    ] = None,
-    output_format: Annotated[
-        OutputFormat, typer.Option("--format", help="table for people, json for machines.")
-    ] = OutputFormat.table,
+    limit: LimitOption = None,
+    output_format: Annotated[OutputFormat, format_option("table for people, json for machines.")] = OutputFormat.table,
     system: Annotated[
         Path | None,
         typer.Option(

@@ -9,8 +9,10 @@ from typing import Annotated
 
 import typer
 
-from kg.cli import app
-from kg.store import DEFAULT_STORE_PATH, QuoteStore
+from kg.cli import command
+from kg.cli.options import DEFAULT_STORE, OutputOption, StoreOption, format_from_extension, format_option
+from kg.errors import UsageError
+from kg.store import QuoteStore
 
 
 class GraphmlFlavour(str, Enum):
@@ -26,21 +28,25 @@ class ExportFormat(str, Enum):
     csv = "csv"
 
 
-@app.command("export")
+# The format an -o name asks for when --format is not given ("/": a directory of CSV tables).
+FORMAT_OF_EXTENSION = {
+    ".ttl": "turtle", ".turtle": "turtle",
+    ".nq": "nquads", ".nquads": "nquads",
+    ".jsonld": "jsonld", ".json": "jsonld",
+    ".graphml": "graphml",
+    ".csv": "csv", "/": "csv",
+}
+
+
+@command("export", example="kg export --store kg.db -o graph.graphml")
 def export_command(
-    out: Annotated[
-        str,
-        typer.Option(
-            "-o",
-            "--output",
-            help="Output file (`-` = standard output); for csv a directory or TABLE.csv.",
-            show_default=False,
-        ),
-    ],
-    fmt: Annotated[ExportFormat, typer.Option("--format", help="Output format.")] = ExportFormat.turtle,
-    store: Annotated[
-        Path, typer.Option("--store", help="Store directory (as written by `kg build`).")
-    ] = DEFAULT_STORE_PATH,
+    out: OutputOption,
+    fmt: Annotated[
+        ExportFormat | None,
+        format_option("Output format (default: from the -o extension: .ttl .nq .jsonld .graphml .csv, a directory "
+                      "→ csv; turtle for `-` and devices)."),
+    ] = None,
+    store: StoreOption = DEFAULT_STORE,
     flavour: Annotated[
         GraphmlFlavour | None,
         typer.Option(
@@ -52,12 +58,16 @@ def export_command(
 ) -> None:
     """Export every article graph; the same store always gives byte-identical output.
 
-    csv writes quotations.csv, entities.csv and events.csv into a directory, or the single table named by the file (e.g. -o entities.csv); to standard output it writes quotations. GraphML --flavour speakers: speakers and the entities they talk about, with weighted QUOTED_ABOUT and CO_QUOTED edges.
+    The format follows the -o extension unless --format is given; an extension with no format is refused (exit 2). csv writes quotations.csv, entities.csv and events.csv into a directory, or the single table named by the file (e.g. -o entities.csv); to standard output it writes quotations. GraphML --flavour speakers: speakers and the entities they talk about, with weighted QUOTED_ABOUT and CO_QUOTED edges.
     """
-    from kg.export import ExportError, export
+    from kg.export import export
 
+    if fmt is None:
+        if Path(out).suffix.lower() in (".html", ".htm"):
+            raise UsageError(f"kg export does not write HTML ({out}): `kg report -o {out}` does")
+        fmt = ExportFormat(format_from_extension(out, FORMAT_OF_EXTENSION, stream_default="turtle", what="export"))
     if flavour is not None and fmt is not ExportFormat.graphml:
-        raise ExportError("--flavour applies to --format graphml only")
+        raise UsageError("--flavour applies to --format graphml only")
     if flavour is GraphmlFlavour.speakers:
         _export_speakers(store, out)
         return
@@ -73,9 +83,10 @@ def export_command(
 
 
 def _export_speakers(store: Path, out: str) -> None:
-    # kg.export.export() knows formats, not flavours; the same atomic write, reused.
-    from kg.export import _write_atomically
+    # kg.export.export() knows formats, not flavours; the same atomic write (kg.output).
+    from kg.export import ExportError
     from kg.export.graphml import write_speaker_graphml
+    from kg.output import write_output
 
     with QuoteStore.open(store, read_only=True) as st:
         if out == "-":
@@ -83,5 +94,5 @@ def _export_speakers(store: Path, out: str) -> None:
             write_speaker_graphml(st, sys.stdout.buffer)
             sys.stdout.buffer.flush()
             return
-        _write_atomically(Path(out), lambda f: write_speaker_graphml(st, f))
+        write_output(out, lambda f: write_speaker_graphml(st, f), error=ExportError)
     typer.echo(f"wrote {out}", err=True)

@@ -3,24 +3,17 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
-from typing import Annotated
 
 import typer
 
-from kg.cli import app
-from kg.store import DEFAULT_STORE_PATH
+from kg.cli import command
+from kg.cli.options import DEFAULT_STORE, OutputOption, StoreOption
 
 
-@app.command("report")
+@command("report", example="kg report --store kg.db -o report.html")
 def report_command(
-    out: Annotated[
-        str,
-        typer.Option("-o", "--output", help="HTML file to write (`-` = standard output)."),
-    ] = "report.html",
-    store: Annotated[
-        Path, typer.Option("--store", help="Store directory (as written by `kg build`).")
-    ] = DEFAULT_STORE_PATH,
+    out: OutputOption = "report.html",
+    store: StoreOption = DEFAULT_STORE,
 ) -> None:
     """Write an HTML report: corpus summary, speakers, network, timeline and every article with its quotations highlighted.
 

@@ -3,26 +3,21 @@ SPARQL 1.1 server through the Graph Store HTTP Protocol)."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from kg.cli import app
-from kg.store import DEFAULT_STORE_PATH
-
-StoreOption = Annotated[
-    Path, typer.Option("--store", help="Store directory (as written by `kg build`).", show_default=True)
-]
+from kg.cli import command
+from kg.cli.options import DEFAULT_STORE, StoreOption
 
 
-@app.command("serve")
+@command("serve", example="kg serve --store kg.db --port 7878")
 def serve_command(
-    store: StoreOption = DEFAULT_STORE_PATH,
-    port: Annotated[int, typer.Option("--port", help="TCP port to listen on.")] = 7878,
+    store: StoreOption = DEFAULT_STORE,
+    port: Annotated[int, typer.Option("--port", metavar="PORT", help="TCP port to listen on.")] = 7878,
     bind: Annotated[
         str,
-        typer.Option("--bind", help="Address to listen on; anything but loopback is reachable by others."),
+        typer.Option("--bind", metavar="ADDRESS", help="Address to listen on; anything but loopback is reachable by others."),
     ] = "127.0.0.1",
     allow_update: Annotated[
         bool,
@@ -34,7 +29,7 @@ def serve_command(
     timeout: Annotated[
         int,
         typer.Option(
-            "--timeout", min=0,
+            "--timeout", min=0, metavar="SECONDS",
             help="End a request whose answer is not complete after SECONDS, by stopping the engine evaluating it (0 = no limit).",
         ),
     ] = 60,
@@ -42,7 +37,7 @@ def serve_command(
         bool, typer.Option("--cors", help="Allow cross-origin requests (browser apps on other origins).")
     ] = False,
     workers: Annotated[
-        int, typer.Option("--workers", min=1, help="Queries evaluated at once, each by its own Oxigraph process.")
+        int, typer.Option("--workers", min=1, metavar="N", help="Queries evaluated at once, each by its own Oxigraph process.")
     ] = 2,
     memory_limit: Annotated[
         int,
@@ -79,12 +74,13 @@ def serve_command(
     raise typer.Exit(code)
 
 
-@app.command("push")
+@command("push", example="kg push --store kg.db --endpoint http://127.0.0.1:7878")
 def push_command(
     endpoint: Annotated[
         str | None,
         typer.Option(
             "--endpoint",
+            metavar="URL",
             help="The server's base URL (e.g. http://127.0.0.1:7878); its Graph Store endpoint is BASE/store.",
             show_default=False,
         ),
@@ -93,6 +89,7 @@ def push_command(
         str | None,
         typer.Option(
             "--gsp-url",
+            metavar="URL",
             help="The Graph Store HTTP Protocol URL when it is not BASE/store (Fuseki: http://HOST:3030/DATASET/data).",
             show_default=False,
         ),
@@ -100,7 +97,7 @@ def push_command(
     graph: Annotated[
         str | None,
         typer.Option(
-            "--graph", help="Push the union of all articles into this one graph IRI instead (the summary graph keeps its own).", show_default=False
+            "--graph", metavar="IRI", help="Push the union of all articles into this one graph IRI instead (the summary graph keeps its own).", show_default=False
         ),
     ] = None,
     replace: Annotated[
@@ -108,13 +105,13 @@ def push_command(
         typer.Option("--replace", help="Replace each target graph (PUT) instead of adding to it (POST)."),
     ] = False,
     batch_size: Annotated[
-        int, typer.Option("--batch-size", min=1, help="Triples per HTTP request; larger graphs are split.")
+        int, typer.Option("--batch-size", min=1, metavar="N", help="Triples per HTTP request; larger graphs are split.")
     ] = 50_000,
-    store: StoreOption = DEFAULT_STORE_PATH,
+    store: StoreOption = DEFAULT_STORE,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary line.")] = False,
     user: Annotated[
         str | None,
-        typer.Option("--user", "-u", help="User name for a server that asks for one (HTTP Digest or Basic).",
+        typer.Option("--user", "-u", metavar="NAME", help="User name for a server that asks for one (HTTP Digest or Basic).",
                      show_default=False),
     ] = None,
     password_env: Annotated[
@@ -133,7 +130,8 @@ def push_command(
     --password-env VAR, ~/.netrc or a prompt, by the scheme it asks for (Digest or Basic); the
     password is never printed.
     """
-    from kg.push import PushError, PushTarget, push
+    from kg.errors import UsageError
+    from kg.push import PushTarget, push
     from kg.push.credentials import resolve
     from kg.store import QuoteStore
 
@@ -141,7 +139,7 @@ def push_command(
         typer.echo(f"warning: {message}", err=True)
 
     if endpoint is None and gsp_url is None:
-        raise PushError("give the server with --endpoint BASE_URL (Oxigraph) or --gsp-url GRAPH_STORE_URL")
+        raise UsageError("give the server with --endpoint BASE_URL (Oxigraph) or --gsp-url GRAPH_STORE_URL")
     target = PushTarget.from_endpoint(endpoint or "", gsp_url=gsp_url)
     assert target.given is not None
     credentials = resolve(target.given, user=user, password_env=password_env, warn=warn)

@@ -13,9 +13,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO
 
-from kg.errors import KgError
 from kg.export.csv import TABLES, write_table
-from kg.output import is_stream_target, write_output
+from kg.output import OutputError, is_stream_target, write_output
 from kg.plugins import Registry
 from kg.store import QuoteStore
 
@@ -31,8 +30,8 @@ WRITERS.register("graphml", "kg.export.graphml", "write_graphml")
 FORMATS: tuple[str, ...] = (*WRITERS.names(), "csv")
 
 
-class ExportError(KgError):
-    """An export that cannot be written (unknown format, bad output path); exit code 1."""
+class ExportError(OutputError):
+    """An export that cannot be written (unknown format, bad output path)."""
 
 
 def export(store: QuoteStore, fmt: str, out: str | os.PathLike[str] | IO[bytes]) -> list[Path]:

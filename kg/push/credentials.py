@@ -26,13 +26,13 @@ from pathlib import Path
 
 import httpx
 
-from kg.errors import KgError
+from kg.errors import EXIT_REMOTE, KgError
 
 
 class CredentialError(KgError):
-    """No usable password (or a netrc file that cannot be read); exit code 6, like kg push's."""
+    """No usable password (or a netrc file that cannot be read); exit code 6 (EXIT_REMOTE), like kg push's."""
 
-    exit_code = 6
+    exit_code = EXIT_REMOTE
 
 
 @dataclass(frozen=True)

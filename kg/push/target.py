@@ -12,13 +12,13 @@ from dataclasses import dataclass, field
 
 import httpx
 
-from kg.errors import KgError
+from kg.errors import EXIT_REMOTE, KgError
 
 
 class PushError(KgError):
     """A push that cannot be done or was refused by the server."""
 
-    exit_code = 6
+    exit_code = EXIT_REMOTE
 
 
 # Oxigraph's own service paths: a user may paste any of them as the endpoint.

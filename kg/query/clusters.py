@@ -85,10 +85,13 @@ def cluster_rows(store: QuoteStore, speaker: str | None = None) -> list[ClusterR
     return sorted(rows.values(), key=lambda r: (-r.articles, -r.occurrences, r.speaker, r.text, r.iri))
 
 
-def clusters_table(store: QuoteStore, speaker: str | None = None, *, width: int | None = None) -> str:
+def clusters_table(store: QuoteStore, speaker: str | None = None, *, width: int | None = None,
+                   limit: int | None = None) -> str:
     rows = cluster_rows(store, speaker)
-    body = [[str(r.articles), str(r.sources), str(r.occurrences), r.speaker, truncate(r.text, 90), r.first_seen] for r in rows]
-    footer = f"{len(rows)} repeated statement{'s' if len(rows) != 1 else ''} (in two articles or more)\n"
+    shown = rows[:limit]
+    body = [[str(r.articles), str(r.sources), str(r.occurrences), r.speaker, truncate(r.text, 90), r.first_seen] for r in shown]
+    footer = f"{len(rows)} repeated statement{'s' if len(rows) != 1 else ''} (in two articles or more)"
+    footer = (f"{len(shown)} of {footer}" if len(shown) < len(rows) else footer) + "\n"
     return render_table(["articles", "sources", "occurrences", "speaker", "statement", "first seen"], body, width=width) + footer
 
 

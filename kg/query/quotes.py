@@ -118,11 +118,14 @@ def quote_rows(store: QuoteStore, speaker: str | None = None) -> list[QuoteRow]:
     return rows
 
 
-def quotes_table(store: QuoteStore, speaker: str | None = None, *, width: int | None = None) -> str:
-    """A readable who-said-what table (quote text truncated)."""
+def quotes_table(store: QuoteStore, speaker: str | None = None, *, width: int | None = None,
+                 limit: int | None = None) -> str:
+    """A readable who-said-what table (quote text truncated), of the first `limit` rows if given."""
     rows = quote_rows(store, speaker)
-    body = [[r.speaker or "—", r.cue, truncate(r.text, 90), r.type, _article_key(r.article)] for r in rows]
-    footer = f"{len(rows)} quotation{'s' if len(rows) != 1 else ''}\n"
+    shown = rows[:limit]
+    body = [[r.speaker or "—", r.cue, truncate(r.text, 90), r.type, _article_key(r.article)] for r in shown]
+    footer = f"{len(rows)} quotation{'s' if len(rows) != 1 else ''}"
+    footer = (f"{len(shown)} of {footer}" if len(shown) < len(rows) else footer) + "\n"
     return render_table(["speaker", "cue", "quote", "type", "article"], body, width=width) + footer
 
 

@@ -7,7 +7,8 @@ from typing import Any
 
 from rdflib import URIRef
 
-from kg.identity.cluster import Identity
+from kg.errors import NotFoundError, UsageError
+from kg.identity.cluster import Identity, IdentityReport
 from kg.identity.records import load_records
 from kg.query.clusters import memberships
 from kg.query.table import compact_iri, truncate
@@ -81,6 +82,22 @@ class WhoReport:
             "roles": [{"article": a, "title": t, "rank": r, "organization": o} for a, t, r, o in self.roles],
             "statements": [s.__dict__ for s in self.statements],
         }
+
+
+def find_speaker(report: IdentityReport, name: str, where: object) -> Identity:
+    """The one entity `name` means: when several match, a single person among them wins (a
+    name usually asks about a person, not the organisation named after them); otherwise the
+    name is ambiguous.  `where` names the store in messages."""
+    found = report.find(name)
+    if not found:
+        raise NotFoundError(f"no person or organisation called “{name}” in {where}")
+    if len(found) > 1:
+        people = [i for i in found if i.kind == "Person"]
+        found = people if len(people) == 1 else found
+    if len(found) > 1:
+        choices = "; ".join(f"{i.name} ({', '.join(i.articles)})" for i in found)
+        raise UsageError(f"“{name}” could be {len(found)} entities: {choices}; give a fuller name")
+    return found[0]
 
 
 def who(store: QuoteStore, identity: Identity) -> WhoReport:

@@ -10,8 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from kg.errors import KgError
-from kg.output import write_output
+from kg.output import OutputError, write_output
 from kg.report.page import render_data, render_report
 from kg.store import QuoteStore
 
@@ -25,12 +24,12 @@ def write_report(store_path: str | os.PathLike[str], out: str | os.PathLike[str]
     _check_target(target)  # before the rendering work, not after
     with QuoteStore.open(store_path, read_only=True) as store:
         page = render_report(store).encode("utf-8")
-    return write_output(target, lambda fh: fh.write(page), what="report", error=KgError)
+    return write_output(target, lambda fh: fh.write(page), what="report", error=OutputError)
 
 
 def _check_target(target: Path) -> None:
     if target.is_dir():
-        raise KgError(f"cannot write report {target}: it is a directory")
+        raise OutputError(f"cannot write report {target}: it is a directory")
     for parent in target.absolute().parents:
         if parent.exists() and not parent.is_dir():
-            raise KgError(f"cannot write report {target}: {parent} is not a directory")
+            raise OutputError(f"cannot write report {target}: {parent} is not a directory")

@@ -12,13 +12,13 @@ import shutil
 import sys
 from pathlib import Path
 
-from kg.errors import KgError
+from kg.errors import EXIT_SERVE, KgError
 
 
 class ServeError(KgError):
     """The endpoint cannot be started (no binary, bad address, store in use, port taken)."""
 
-    exit_code = 5
+    exit_code = EXIT_SERVE
 
 
 def find_oxigraph() -> str:

@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 import pyoxigraph as ox
 
-from kg.errors import KgError
+from kg.errors import EXIT_REMOTE, KgError
 from kg.graph.vocab import PREFIXES
 
 TIMEOUT = 600.0
@@ -26,7 +26,7 @@ JSON_RESULTS = "application/sparql-results+json"
 class EndpointError(KgError):
     """A server that could not be reached or refused a request."""
 
-    exit_code = 6
+    exit_code = EXIT_REMOTE
 
 
 def prologue() -> str:
