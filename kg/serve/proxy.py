@@ -130,9 +130,12 @@ class _Handler(BaseHTTPRequestHandler):
                             "truncated transfer")
             self.close_connection = True
         except (OSError, http.client.HTTPException):
-            backend_gone = not backend.alive or backend.killed_for is not None
-            if not backend_gone:
-                raise
+            if backend.killed_for is None:
+                backend.settle()
+            if backend.alive and backend.killed_for is None:
+                # a live engine dropped the connection: still the server's failure, not a crash of the front
+                self._refuse(502, "the query engine closed the connection without an answer")
+                return
             self._refuse(503, backend.death())
         finally:
             upstream.close()
@@ -162,6 +165,8 @@ class _Handler(BaseHTTPRequestHandler):
             if isinstance(err, (BrokenPipeError, ConnectionResetError)) and backend.alive and backend.killed_for is None:
                 backend.kill("the client went away")  # nobody will read the rest: stop computing it
                 return
+            if backend.killed_for is None:
+                backend.settle()
             raise _Cut(f"{response.status} and {sent:,} bytes, then {backend.death()}") from None
         self._write(b"0\r\n\r\n")
 
