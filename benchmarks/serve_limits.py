@@ -5,12 +5,12 @@
 
 Starts `kg serve` on a copy of the store, samples the resident memory (RSS) and address space
 (VMS) of its processes every 20 ms, and sends, one after the other: a trivial query, 10,000
-nested parentheses, COUNT and ORDER BY over the 4-way cartesian product, and a 3-way product
-streamed as CSV.  For each it prints the status, the seconds to the answer, and the peak RSS
-and VMS of one engine (an Oxigraph process), of the front (kg itself) and of the whole server
-(front and engines summed at one instant) while it ran.  The
-memory bound of the whole server is engines × --memory-limit (address space, hence RSS too)
-plus the front's RSS.
+nested parentheses, COUNT and ORDER BY over the 4-way cartesian product (the ORDER BY also twice
+at once, filling both engines), and a 3-way product streamed as CSV.  For each it prints the
+status, the seconds to the answer, and the peak RSS and VMS of one engine (an Oxigraph process),
+of the front (kg itself) and of the whole server (front and engines summed at one instant).  The
+memory bound of the whole server is engines × --memory-limit (address space, hence RSS too) plus
+the front's RSS.
 """
 
 from __future__ import annotations
@@ -23,17 +23,21 @@ import sys
 import tempfile
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
 import psutil
 
+PRODUCT_4 = "?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l"
+# name → (query, how many copies are sent at once)
 QUERIES = {
-    "trivial": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
-    "10,000 nested ( )": "SELECT * WHERE { FILTER(" + "(" * 10_000 + "1" + ")" * 10_000 + ") }",
-    "COUNT 4-way product": "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }",
-    "ORDER BY 4-way product": "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l } ORDER BY ?a ?l LIMIT 1",
-    "3-way product, streamed": "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }",
+    "trivial": ("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", 1),
+    "10,000 nested ( )": ("SELECT * WHERE { FILTER(" + "(" * 10_000 + "1" + ")" * 10_000 + ") }", 1),
+    "COUNT 4-way product": (f"SELECT (COUNT(*) AS ?n) WHERE {{ {PRODUCT_4} }}", 1),
+    "ORDER BY 4-way product": (f"SELECT * WHERE {{ {PRODUCT_4} }} ORDER BY ?a ?l LIMIT 1", 1),
+    "ORDER BY 4-way product, 2 at once": (f"SELECT * WHERE {{ {PRODUCT_4} }} ORDER BY ?a ?l LIMIT 1", 2),
+    "3-way product, streamed": ("SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }", 1),
 }
 
 
@@ -76,6 +80,20 @@ class Sampler:
             time.sleep(0.02)
 
 
+def send(base: str, query: str) -> str:
+    """POST the query, read the whole answer; its status and size, or where it was cut."""
+    status, received = "no answer", 0
+    try:
+        with httpx.stream("POST", f"{base}/query", data={"query": query}, headers={"Accept": "text/csv"},
+                          timeout=600) as r:
+            status = str(r.status_code)
+            for piece in r.iter_bytes():
+                received += len(piece)
+        return f"{status} ({received:,} bytes)"
+    except httpx.HTTPError as err:
+        return f"{status}, cut after {received:,} bytes ({type(err).__name__})"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--store", type=Path, required=True)
@@ -107,21 +125,13 @@ def main() -> None:
             print("| query | answer | seconds | engine peak RSS MB | engine peak VMS MB | front peak RSS MB "
                   "| server peak RSS MB |")
             print("|---|---|--:|--:|--:|--:|--:|")
-            for name, query in QUERIES.items():
-                with Sampler(front) as sampler:
+            for name, (query, copies) in QUERIES.items():
+                with Sampler(front) as sampler, ThreadPoolExecutor(copies) as pool:
                     started = time.monotonic()
-                    received = 0
-                    try:
-                        with httpx.stream("POST", f"{base}/query", data={"query": query},
-                                          headers={"Accept": "text/csv"}, timeout=600) as r:
-                            for piece in r.iter_bytes():
-                                received += len(piece)
-                        answer = f"{r.status_code} ({received:,} bytes)"
-                    except httpx.HTTPError as err:
-                        answer = f"200, cut after {received:,} bytes ({type(err).__name__})"
+                    answers = list(pool.map(lambda q: send(base, q), [query] * copies))
                     seconds = time.monotonic() - started
                 p = sampler.peaks
-                print(f"| {name} | {answer} | {seconds:.2f} | {p['engine_rss'] / 2**20:.0f} | "
+                print(f"| {name} | {'; '.join(answers)} | {seconds:.2f} | {p['engine_rss'] / 2**20:.0f} | "
                       f"{p['engine_vms'] / 2**20:.0f} | {p['front_rss'] / 2**20:.0f} | {p['total_rss'] / 2**20:.0f} |",
                       flush=True)
                 time.sleep(1.0)  # let a replaced engine start
