@@ -757,9 +757,9 @@ def test_the_same_article_given_twice_is_read_once(
 def test_pathological_text_is_built(
     name: str, bad_input_runs: dict[str, tuple[Run, Path, Path]], sample_store_path: Path
 ) -> None:
-    """Quadratic in spaCy's tokenizer before kg.extract.bounded (100,000 marks: ~30 minutes);
-    linear now (benchmarks/README.md, "How long do pathological texts take?": ~30 s on a loaded
-    machine).  No time is asserted here: the run's own time limit is the bound."""
+    """Quadratic in spaCy's tokenizer before kg.extract.bounded (100,000 marks: ~20 minutes);
+    linear now (benchmarks/README.md, "Pathological text": ~20 s).  No time is asserted here:
+    the run's own time limit is the bound."""
     run, d, store = bad_input_runs[name]
     assert run.code == 0, run.describe()
     before, after = graphs_of(sample_store_path), graphs_of(store)

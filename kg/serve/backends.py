@@ -18,7 +18,6 @@ one writer), so killing it fails the others in flight too.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import queue
 import resource
@@ -36,7 +35,6 @@ from kg.serve.binary import ServeError, server_command
 
 STARTUP_SECONDS = 30.0
 STOP_SECONDS = 5.0
-EXIT_SECONDS = 2.0  # how long a backend whose connection broke may take to be seen ending
 
 
 @dataclass
@@ -57,14 +55,6 @@ class Backend:
             self.killed_for = reason
         if self.proc.poll() is None:
             self.proc.kill()
-
-    def settle(self, seconds: float = EXIT_SECONDS) -> None:
-        """Give a process whose connection just broke a moment to end: a dying process's sockets
-        close before its exit can be seen (the kernel frees its memory first, ~2 GB after a
-        failed allocation), so a check made at once would find it still alive."""
-        if self.proc.poll() is None:
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                self.proc.wait(seconds)
 
     def death(self) -> str:
         """Why the process ended, for the error answer of the request it was serving."""

@@ -19,6 +19,7 @@ from __future__ import annotations
 import http.client
 import socket
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -130,12 +131,8 @@ class _Handler(BaseHTTPRequestHandler):
                             "truncated transfer")
             self.close_connection = True
         except (OSError, http.client.HTTPException):
-            if backend.killed_for is None:
-                backend.settle()
-            if backend.alive and backend.killed_for is None:
-                # a live engine dropped the connection: still the server's failure, not a crash of the front
-                self._refuse(502, "the query engine closed the connection without an answer")
-                return
+            if not _ended(backend):
+                raise
             self._refuse(503, backend.death())
         finally:
             upstream.close()
@@ -165,8 +162,6 @@ class _Handler(BaseHTTPRequestHandler):
             if isinstance(err, (BrokenPipeError, ConnectionResetError)) and backend.alive and backend.killed_for is None:
                 backend.kill("the client went away")  # nobody will read the rest: stop computing it
                 return
-            if backend.killed_for is None:
-                backend.settle()
             raise _Cut(f"{response.status} and {sent:,} bytes, then {backend.death()}") from None
         self._write(b"0\r\n\r\n")
 
@@ -201,3 +196,13 @@ class _Handler(BaseHTTPRequestHandler):
                 self._write(payload)
         except OSError:
             self.close_connection = True
+
+
+def _ended(backend: Backend, grace: float = 2.0) -> bool:
+    """Whether the backend that dropped the connection has died or was killed.  An engine that
+    runs out of memory closes its sockets a moment before the process is reaped: wait for that
+    (briefly) rather than mistake its death for a network error."""
+    deadline = time.monotonic() + grace
+    while backend.alive and backend.killed_for is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return not backend.alive or backend.killed_for is not None
