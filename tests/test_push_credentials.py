@@ -24,6 +24,7 @@ import httpx
 import pyoxigraph as ox
 import pytest
 from servers import Virtuoso, free_port, oxigraph_server
+from test_robustness import fingerprint
 
 from kg.push.credentials import CredentialError, Credentials, resolve
 from kg.store import QuoteStore
@@ -67,6 +68,14 @@ def graph_triples_virtuoso(server: Virtuoso, graphs: list[str]) -> dict[str, set
         out[g] = {(t.subject.value, t.predicate.value, t.object.value)
                   for t in ox.parse(r.content, format=ox.RdfFormat.N_TRIPLES)}
     return out
+
+
+@pytest.fixture(autouse=True)
+def store_untouched(sample_store_path: Path) -> Iterator[None]:
+    """kg push only reads: the pushed store keeps its quads whatever the server answers."""
+    before = fingerprint(sample_store_path)
+    yield
+    assert fingerprint(sample_store_path) == before
 
 
 @pytest.fixture(scope="module")
@@ -127,6 +136,22 @@ def test_refusals_carry_the_reason_and_never_the_password(
     assert expected in run.stderr, run.stderr
     assert_no_secret(run)
     assert users.user_graphs() == []
+
+
+def test_password_in_the_url_is_taken_off_it(users: Virtuoso, sample_store_path: Path) -> None:
+    """The case found: `--gsp-url http://u:p@…` pushed and printed `pushed … to http://u:p@…`.
+    The user information is used as credentials and printed nowhere."""
+    url_password = PASSWORD.replace("#", "%23")
+    gsp = users.gsp_auth.replace("http://", f"http://{WRITER}:{url_password}@")
+    try:
+        run = kg("push", "--gsp-url", gsp, "--store", sample_store_path, "--replace")
+        assert run.returncode == 0, run.stderr
+        assert_no_secret(run)
+        assert f"{WRITER}:" not in run.stdout + run.stderr
+        local = graph_triples_local(sample_store_path)
+        assert graph_triples_virtuoso(users, sorted(local)) == local
+    finally:
+        users.clear()
 
 
 def test_password_from_netrc(users: Virtuoso, sample_store_path: Path, tmp_path: Path) -> None:

@@ -377,14 +377,20 @@ def _folding_ids(d: Path, store: Path) -> list[object]:
     return ["build", d / "ids.jsonl", "--store", store, "--json"]
 
 
-def _jsonl_text(name: str, text: str) -> Callable[[Path, Path], list[object]]:
+def _jsonl_text(name: str, text: str, *extra: str) -> Callable[[Path, Path], list[object]]:
     def make(d: Path, store: Path) -> list[object]:
         records = [{"id": "ok", "text": "\u201cFine,\u201d said Jane Doe."}, {"id": "bad", "text": text}]
         # ASCII JSON: a lone surrogate travels as the escape "\\ud800", as broken producers write it
         (d / name).write_text("".join(json.dumps(r) + "\n" for r in records), encoding="ascii")
-        return ["build", d / name, "--store", store]
+        return ["build", d / name, "--store", store, *extra]
 
     return make
+
+
+def _same_article_twice(d: Path, store: Path) -> list[object]:
+    """One article (same id, same text) on two JSONL lines: read once, said so."""
+    write_jsonl(d / "twice.jsonl", [{"id": "x", "text": CLASH_TEXTS[0]}] * 2)
+    return ["build", d / "twice.jsonl", "--store", store, "--json"]
 
 
 NESTED_10K = "SELECT * WHERE { FILTER(" + "(" * 10_000 + "1" + ")" * 10_000 + ") }"
@@ -510,6 +516,14 @@ CASES = [
         2,
         lambda d: f"{d}/surrogate.jsonl:2: 'text' holds a lone surrogate U+D800 at character 7: not valid Unicode text",
     ),
+    Case("lone surrogate in JSONL, --skip-bad", _jsonl_text("surrogate.jsonl", "broken \ud800 text", "--skip-bad", "--json"), 0),
+    Case(
+        "U+FFFE in JSONL",
+        _jsonl_text("nonchar.jsonl", "reversed \ufffe mark"),
+        2,
+        lambda d: f"{d}/nonchar.jsonl:2: 'text' holds the noncharacter U+FFFE at character 9: not valid Unicode text",
+    ),
+    Case("the same article given twice", _same_article_twice, 0),
     Case(
         "U+FFFF in a text file",
         _file("nonchar.txt", "\u201cHello\uffff,\u201d said Jane Doe.\n".encode()),
@@ -702,6 +716,42 @@ def test_ids_that_fold_alike_stay_apart_and_none_takes_a_store_graph(
         assert not list(st.ox.quads_for_pattern(None, None, ox.NamedNode("https://schema.org/NewsArticle"),
                                                 ox.NamedNode(str(IDENTITY_GRAPH))))
     assert store_counts(store) == (store_counts(sample_store_path)[0] + 7, store_counts(sample_store_path)[1] + 7)
+    # `kg entities --link` rewrites the identity graph: it used to delete the article "identity" with it
+    articles = graphs_of(store)
+    link = run_kg("entities", "--link", "--store", store)
+    assert link.code == 0, link.describe()
+    assert graphs_of(store) == articles
+
+
+def test_a_lone_surrogate_under_skip_bad_skips_its_line(
+    bad_input_runs: dict[str, tuple[Run, Path, Path]], sample_store_path: Path
+) -> None:
+    """Was: `unexpected UnicodeEncodeError`, exit 1, after the lines before it were written, with
+    or without --skip-bad.  Now the pre-scan finds it; --skip-bad skips that line alone."""
+    run, d, store = bad_input_runs["lone surrogate in JSONL, --skip-bad"]
+    assert run.code == 0, run.describe()
+    summary = json.loads(run.out)
+    assert summary["articles_built"] == 1
+    assert summary["warnings"] == [
+        f"{d}/surrogate.jsonl:2: 'text' holds a lone surrogate U+D800 at character 7: not valid Unicode text (skipped)"
+    ]
+    before, after = graphs_of(sample_store_path), graphs_of(store)
+    assert {g: after[g] for g in before} == before and len(after) == len(before) + 1
+    assert store_counts(store)[0] == store_counts(sample_store_path)[0] + 1
+
+
+def test_the_same_article_given_twice_is_read_once(
+    bad_input_runs: dict[str, tuple[Run, Path, Path]], sample_store_path: Path
+) -> None:
+    run, d, store = bad_input_runs["the same article given twice"]
+    assert run.code == 0, run.describe()
+    summary = json.loads(run.out)
+    assert summary["warnings"] == [f"{d}/twice.jsonl:2: the same article as {d}/twice.jsonl:1 (id 'x'); read once"]
+    assert (summary["articles_built"], summary["articles_replaced"]) == (1, 0)
+    before, after = graphs_of(sample_store_path), graphs_of(store)
+    assert {g: after[g] for g in before} == before and len(after) == len(before) + 1
+    sample_articles, sample_quotations = store_counts(sample_store_path)
+    assert store_counts(store) == (sample_articles + 1, sample_quotations + summary["quotations"])
 
 
 @pytest.mark.parametrize("name", ["100,000 quotation marks", "8,000 equals signs"])
@@ -756,8 +806,11 @@ def test_a_different_article_under_a_stored_id_is_reported_as_replaced(tmp_path:
     assert graphs_of(store) == before
 
 
-def test_kg_stats_counts_article_and_summary_triples_apart(sample_store_path: Path, tmp_path: Path) -> None:
+def test_kg_stats_counts_article_and_summary_triples_apart(
+    sample_store_path: Path, sample_fingerprint: tuple[int, str]
+) -> None:
     run = run_kg("stats", "--store", sample_store_path, "--json")
+    assert run.code == 0, run.describe()
     counts = json.loads(run.out)["triples_by_graph"]
     export = run_kg("export", "--format", "nquads", "-o", "-", "--store", sample_store_path)
     # the exports hold the articles (one here: nothing shared to merge) and the identity links,
@@ -768,6 +821,7 @@ def test_kg_stats_counts_article_and_summary_triples_apart(sample_store_path: Pa
         assert sum(counts.values()) == len(st.ox)
     table = run_kg("stats", "--store", sample_store_path).out
     assert "triples (articles)" in table and "triples (summary)" in table and "triples (all)" in table
+    assert fingerprint(sample_store_path) == sample_fingerprint
 
 
 # ----------------------------------------------------------------- outputs that are not files
@@ -1248,3 +1302,29 @@ def test_the_progress_bar_shows_on_a_terminal_and_names_the_summary_phase(tmp_pa
     assert "summary: 7 speaker tallies" in out
     code, out, drawn = on_a_terminal("build", SAMPLE, "--store", tmp_path / "quiet.db", "--quiet")
     assert code == 0 and drawn == "" and out == ""
+
+
+# ------------------------------------------------------------------- the matrix names real tests
+
+
+def test_every_red_team_row_names_tests_that_exist() -> None:
+    """docs/robustness.md's table of issue 21's cases: every row names at least one test, and each
+    named test (and parametrised case) is defined, so the matrix cannot drift from the suite."""
+    text = (ROOT / "docs" / "robustness.md").read_text(encoding="utf-8")
+    table = text.split("### The red-team cases of issue 21", 1)[1].split("\n\n| case |", 1)[1]
+    rows = [line for line in table.split("\n\n", 1)[0].splitlines()[2:] if line.startswith("|")]
+    assert len(rows) >= 25, len(rows)
+    for row in rows:
+        names = re.findall(r"`((?:tests/\w+\.py)?::\w+)?(\[[^\]]+\])?`", row.rsplit(" | ", 1)[1])
+        assert names, row
+        module, source = None, ""
+        for name, case in names:
+            if name:  # `FILE::TEST`, or `::TEST` in the file named before it
+                file, _, test = name.partition("::")
+                module = file or module
+                assert module is not None, row
+                source = (ROOT / module).read_text(encoding="utf-8")
+                assert re.search(rf"^def {test}\(", source, re.M), f"{module}::{test} (row: {row[:60]})"
+            if case:
+                assert source, row
+                assert f'"{case[1:-1]}"' in source, f"{module}: no case {case} (row: {row[:60]})"
