@@ -759,7 +759,7 @@ def test_pathological_text_is_built(
     name: str, bad_input_runs: dict[str, tuple[Run, Path, Path]], sample_store_path: Path
 ) -> None:
     """Quadratic in spaCy's tokenizer before kg.nlp.bounded (100,000 marks: ~20 minutes);
-    linear now (benchmarks/README.md, "Pathological text": ~20 s).  No time is asserted here:
+    linear now (benchmarks/README.md, "How long do pathological texts take?": ~30 s).  No time is asserted here:
     the run's own time limit is the bound."""
     run, d, store = bad_input_runs[name]
     assert run.code == 0, run.describe()
