@@ -329,7 +329,7 @@ class ArticleQuotes:
         out: list[LearnedCandidate] = []
         for i in token_indices(self.doc, pos=CUE_POS):
             tok = self.doc[i]
-            if tok.i in self.used_cues or self.inside_marks(tok.idx) or not is_factual(tok):
+            if tok.i in self.used_cues or self.inside_marks(tok.idx):
                 continue
             cue = cue_at(tok)
             lexical = cue is not None
@@ -348,12 +348,17 @@ class ArticleQuotes:
                 kind = "object"
             else:
                 complement, kind, (start, end) = found
-            toks = self.tokens(start, end)
-            if end - start < MIN_REPORTED_CHARS or len(toks) < MIN_REPORTED_TOKENS:
+            # Cheapest checks first: this runs on every verb of the article.
+            if end - start < MIN_REPORTED_CHARS or self.token_at[end - 1] - self.token_at[start] + 1 < MIN_REPORTED_TOKENS:
                 continue
-            if kind == "object" and not (has_verb(toks) or contains_mark(self.text, start, end)):
-                continue  # "attacked [bars and art galleries]": a thing done to, not a statement
             if any(min(end, q.end) > max(start, q.start) for q in taken):
+                continue
+            if kind == "object" and not (
+                has_verb(self.doc[self.token_at[start] : self.token_at[end - 1] + 1])
+                or contains_mark(self.text, start, end)
+            ):
+                continue  # "attacked [bars and art galleries]": a thing done to, not a statement
+            if not is_factual(tok):
                 continue
             head, head_rule = speaker_head_with_rule(cue)
             if head is None or start <= head.idx < end:
