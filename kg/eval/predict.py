@@ -71,6 +71,8 @@ class ExtractorProvider:
         if self._nlp is None:
             self._nlp = load_nlp()
         article = Article(id=doc.name, text=doc.text, origin=str(doc.text_path))
+        if self._learned is None:
+            return from_analysis(analyse(article, self._nlp))
         return from_analysis(analyse(article, self._nlp, self._learned))
 
 
