@@ -58,6 +58,8 @@ QUOTATION_RULES = (
          "An object or predicate of the cue holding a quoted fragment."),
     Rule("reported-infinitive", "quotation", "Mayor Ana Ruiz vowed [to reopen the ferry line before the summer].",
          "The to-infinitive of a commitment (vow, pledge, promise) or a request (urge, call on, ask)."),
+    Rule("reported-learned", "quotation", "Senator Maria Lopez criticized [the governor for cutting the school budget by a third].",
+         "What a verb the rules took nothing from reports (its clause, to-infinitive or object), when a model trained on PolNeAR takes it for speech (kg.extract.learned)."),
 )
 
 SPEAKER_RULES = (
@@ -114,6 +116,10 @@ MIN_ACCORDING_TO_CLAUSE = 3  # words of the clause before "according to" for it 
 MIN_SEPARATE_CLAUSE_CHARS = 8  # what is left of a statement when a contrasting clause is cut off
 PREVIOUS_PARAGRAPHS_SEARCHED = 3  # paragraphs back a caption or subhead is skipped over
 ORGANISATION_ANAPHOR_WINDOW = 2000  # characters back "the company" looks for the organisation named
+
+# The learned cue step (rule reported-learned); its probability threshold ships with its weights in
+# kg/resources/cue-model.json, chosen on PolNeAR dev for precision (tools/train_cue_model.py).
+USE_LEARNED_CUES = True
 
 # Pronoun salience (after Lappin & Leass 1994): each mention adds 1 + its role's weight, halved
 # for every sentence between it and the pronoun; the entity with the highest sum is chosen.

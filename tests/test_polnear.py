@@ -131,3 +131,21 @@ def test_by_rule_names_the_rule_of_each_find_and_the_stage_of_each_miss():
     assert rules["misses_by_stage"] == {"cue not a reporting verb": 1}
     table = kg("eval", "--polnear", str(SAMPLE), "--split", "dev", "--by-rule")
     assert "Where the misses were lost" in table.stdout and "reported-interrupted" in table.stdout
+
+
+def test_a_brat_span_text_running_over_a_line_break_is_read(tmp_path):
+    """brat writes the text of a span that crosses a line break over two lines; the second line is
+    no annotation of its own (PolNeAR train has such a file)."""
+    text = "The mayor said the ferry\nThe new line would open in May.\n"
+    (tmp_path / "data" / "dev" / "text").mkdir(parents=True)
+    (tmp_path / "data" / "dev" / "attributions").mkdir(parents=True)
+    (tmp_path / "data" / "dev" / "text" / "made-up.txt").write_text(text, encoding="utf-8")
+    ann = (
+        "T1\tSource 0 9\tThe mayor\nT2\tCue 10 14\tsaid\n"
+        "T3\tContent 15 56\tthe ferry\nThe new line would open in May\n"
+        "T4\tAttribution 10 14\tsaid\nE1\tAttribution:T4 Source:T1 Cue:T2 Content:T3\n"
+    )
+    (tmp_path / "data" / "dev" / "attributions" / "made-up_a1.ann").write_text(ann, encoding="utf-8")
+    (doc,) = load_split(tmp_path, "dev")
+    assert [q.cue for q in doc.quotes] == ["said"]
+    assert doc.quotes[0].content.startswith("the ferry")

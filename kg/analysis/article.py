@@ -9,6 +9,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.analysis.events import extract_events, link_quotations
+from kg.extract.learned import CueModel
 from kg.extract.quotes import find_quotes
 from kg.model import Analysis, Article, Mention, Quotation
 from kg.nlp.found import RawQuote
@@ -19,11 +20,11 @@ from kg.resolve.speakers import ArticleResolver, ResolvedQuote
 from kg.resolve.timex import normalise_time
 
 
-def analyse(article: Article, nlp: Language | None = None) -> Analysis:
+def analyse(article: Article, nlp: Language | None = None, learned: bool | CueModel | None = None) -> Analysis:
     nlp = nlp or load_nlp()
     if len(article.text) >= nlp.max_length:
         nlp.max_length = len(article.text) + 1
-    return analysis_from_doc(article, nlp(with_plain_marks(article.text)))
+    return analysis_from_doc(article, nlp(with_plain_marks(article.text)), learned)
 
 
 def analyse_many(articles: Iterable[Article], nlp: Language | None = None, batch_size: int = 16) -> Iterator[Analysis]:
@@ -41,8 +42,9 @@ def analyse_many(articles: Iterable[Article], nlp: Language | None = None, batch
         yield analysis_from_doc(article, doc)
 
 
-def analysis_from_doc(article: Article, doc: Doc) -> Analysis:
-    raw_quotes = find_quotes(doc)
+def analysis_from_doc(article: Article, doc: Doc, learned: bool | CueModel | None = None) -> Analysis:
+    """`learned`: the learned cue step on or off (None: the default, see kg.extract.quotes.find_quotes)."""
+    raw_quotes = find_quotes(doc, learned)
     resolver = ArticleResolver(doc)
     resolved = resolver.resolve_quotes(raw_quotes)
     quotations = [_quotation(article.text, raw, res) for raw, res in zip(raw_quotes, resolved, strict=True)]

@@ -165,6 +165,7 @@ SPEECH_CUES = frozenset(
 
 QUOTE_MARKS = '"“”„«»'
 _WORD = re.compile(r"\w+")
+_ANNOTATION_ID = re.compile(r"T\d+(\s|$)")
 
 
 @dataclass(frozen=True)
@@ -308,6 +309,8 @@ def _relations(ann: str, where: str) -> Iterator[_Relation]:
     spans: dict[str, list[tuple[int, int]]] = {}
     events: list[list[str]] = []
     for line_no, line in enumerate(ann.splitlines(), start=1):
+        if line.startswith("T") and not _ANNOTATION_ID.match(line):
+            continue  # the text of a span running over a line break goes on on the next line
         if line.startswith("T"):
             parts = line.split("\t")
             if len(parts) < 2:

@@ -59,8 +59,9 @@ class ExtractorProvider:
 
     label = "quotegraph extractor"
 
-    def __init__(self, nlp: Any = None) -> None:
+    def __init__(self, nlp: Any = None, learned: bool | None = None) -> None:
         self._nlp = nlp
+        self._learned = learned  # the learned cue step on or off; None: the extractor's default
 
     def __call__(self, doc: GoldDoc) -> list[Prediction]:
         try:
@@ -71,7 +72,9 @@ class ExtractorProvider:
         if self._nlp is None:
             self._nlp = load_nlp()
         article = Article(id=doc.name, text=doc.text, origin=str(doc.text_path))
-        return from_analysis(analyse(article, self._nlp))
+        if self._learned is None:
+            return from_analysis(analyse(article, self._nlp))
+        return from_analysis(analyse(article, self._nlp, self._learned))
 
 
 class SystemFileProvider:

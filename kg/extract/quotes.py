@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from dataclasses import dataclass
 
 from spacy.attrs import IDX, LENGTH
 from spacy.tokens import Doc, Span, Token
@@ -35,6 +36,7 @@ from kg.extract.attribution import (
     speaker_head_with_rule,
     speaker_phrase,
 )
+from kg.extract.learned import CueModel, cue_features, cue_model
 from kg.extract.lexicon import COMMITMENT_CUES, REQUEST_CUES
 from kg.nlp.found import Cue, RawQuote
 from kg.nlp.lexicon import ORG_NOUNS, ROLE_NOUNS
@@ -60,6 +62,7 @@ from kg.rules import (
     MIN_UNATTRIBUTED_QUOTE_WORDS,
     PREVIOUS_PARAGRAPHS_SEARCHED,
     SAME_AS_DIRECT_OVERLAP,
+    USE_LEARNED_CUES,
 )
 
 # A transcript's speaker label: a name in capitals and a colon at the start of a paragraph,
@@ -70,6 +73,18 @@ TRANSCRIPT_LABEL = re.compile(r"[\"“]?(?P<label>[A-Z][A-Z.'\-]+(?: [A-Z][A-Z.'
 # the office estimated B"): such a clause is a statement of its own, not part of the first.
 CONTRAST_MARKS = frozenset({"while", "whereas", "although", "though", "as", "but", "yet"})
 SENTENCE_END = re.compile(r"[.!?][\"”’)]*\s+(?=[A-Z“\"‘(\[])")
+
+
+@dataclass
+class LearnedCandidate:
+    """A verb and what it would report, for the learned cue step to accept or not."""
+
+    cue: Cue
+    start: int
+    end: int
+    head: Token  # the would-be speaker's head
+    head_rule: str | None
+    features: list[str]
 
 
 class ArticleQuotes:
@@ -288,6 +303,82 @@ class ArticleQuotes:
                 return _named(self._interrupted_clause(head, token), "reported-interrupted")
         return _named(self._quoted_object(cue), "reported-quoted-object")
 
+    # ----------------------------------------------------------------- learned step
+    def learned_candidates(self, taken: list[RawQuote]) -> list[LearnedCandidate]:
+        """What the learned step decides on (kg.extract.learned): each verb the rules took no
+        quotation from, with what it would report — a clausal complement or to-infinitive (verbs
+        outside the lexicon), else its object and what follows it ("called for a moratorium on
+        …", "accused the party of …") — and its would-be speaker.  A candidate overlapping a
+        quotation already found is no candidate."""
+        out: list[LearnedCandidate] = []
+        for i in token_indices(self.doc, pos=CUE_POS):
+            tok = self.doc[i]
+            if tok.i in self.used_cues or self.inside_marks(tok.idx):
+                continue
+            cue = cue_at(tok)
+            lexical = cue is not None
+            cue = cue or Cue(tok, tok.text, tok.lemma_.lower(), False)
+            found = None if lexical else self._learned_clause(cue)
+            if found is None:
+                found = _object_complement(tok)
+                if found is None:
+                    continue
+                complement, last = found
+                # "called for a ban": what was called for is the ban.
+                first = self.doc[complement.i + 1] if complement.dep_ == "prep" else complement.left_edge
+                start, end = self._close_quote_fragment(
+                    *trim_span(self.text, first.idx, last.right_edge.idx + len(last.right_edge.text))
+                )
+                kind = "object"
+            else:
+                complement, kind, (start, end) = found
+            # Cheapest checks first: this runs on every verb of the article.
+            if end - start < MIN_REPORTED_CHARS or self.token_at[end - 1] - self.token_at[start] + 1 < MIN_REPORTED_TOKENS:
+                continue
+            if any(min(end, q.end) > max(start, q.start) for q in taken):
+                continue
+            if kind == "object" and not (
+                has_verb(self.doc[self.token_at[start] : self.token_at[end - 1] + 1])
+                or contains_mark(self.text, start, end)
+            ):
+                continue  # "attacked [bars and art galleries]": a thing done to, not a statement
+            if not is_factual(tok):
+                continue
+            head, head_rule = speaker_head_with_rule(cue)
+            if head is None or start <= head.idx < end:
+                continue
+            content = self.text[start:end]
+            features = cue_features(tok, complement, kind, head, content, self.paragraph_of(start), lexical)
+            out.append(LearnedCandidate(cue, start, end, head, head_rule, features))
+        return out
+
+    def _learned_clause(self, cue: Cue) -> tuple[Token, str, tuple[int, int]] | None:
+        clause = _reported_clause(cue.token)
+        if clause is not None:
+            return clause, "ccomp", self._clause_span(clause, cue)
+        infinitive = infinitive_of(cue.token)
+        if infinitive is None:
+            return None
+        first, last = infinitive.left_edge, infinitive.right_edge
+        span = self._close_quote_fragment(*trim_span(self.text, first.idx, last.idx + len(last.text)))
+        return infinitive, "xcomp", span
+
+    def learned_quotes(self, taken: list[RawQuote], model: CueModel) -> list[RawQuote]:
+        """The candidates the model accepts, as quotations of the rule `reported-learned`."""
+        found: list[RawQuote] = []
+        for cand in self.learned_candidates(taken):
+            if not model.accepts(cand.features) or any(min(cand.end, q.end) > max(cand.start, q.start) for q in found):
+                continue
+            start, end, tok = cand.start, cand.end, cand.cue.token
+            kind = "mixed" if contains_mark(self.text, start, end) else "indirect"
+            quote = RawQuote(start, end, kind, self.paragraph_of(start), cue=cand.cue, rule="reported-learned")
+            sent_start, sent_end = self.sentence_bounds(tok)
+            quote.sentence = (min(sent_start, start), max(sent_end, end))
+            self._attribute(quote, cand.cue, (sent_start, sent_end), (start, end), head=(cand.head, cand.head_rule))
+            self.used_cues.add(tok.i)
+            found.append(quote)
+        return found
+
     def _subtree_has_mark(self, tok: Token) -> bool:
         start, end = tok.left_edge.idx, tok.right_edge.idx + len(tok.right_edge.text)
         return contains_mark(self.text, start, end)
@@ -469,10 +560,17 @@ class ArticleQuotes:
             found.append(quote)
         return found
 
-    def run(self) -> list[RawQuote]:
+    def rule_quotes(self) -> tuple[list[RawQuote], list[RawQuote], list[RawQuote]]:
+        """What the rules find before the learned step: transcript, direct and reported quotes."""
         transcript = self.transcript_quotes()
         direct = self.direct_quotes()
-        reported = self.reported_quotes(direct)
+        return transcript, direct, self.reported_quotes(direct)
+
+    def run(self, learned: bool | CueModel | None = None) -> list[RawQuote]:
+        transcript, direct, reported = self.rule_quotes()
+        model = _learned_model(learned)
+        if model is not None:
+            reported += self.learned_quotes(transcript + direct + reported, model)
         # A transcript paragraph is one statement of its labelled speaker, whatever else matched it.
         taken = [(q.paragraph, q.start) for q in transcript]
         if taken:
@@ -563,6 +661,37 @@ def _reported_clause(cue: Token) -> Token | None:
         if after:
             return after[0]
     return clauses[0] if clauses else None
+
+
+# Dependents after a verb that belong to what it reports when that is its object: "called [X a
+# hoax]", "accused [the party of stoking …]", "criticized [the law as “crazy”]", "called [for a ban]".
+OBJECT_DEPS = frozenset({"dobj", "dative", "oprd", "xcomp", "ccomp", "acomp"})
+OBJECT_PREPS = frozenset({"as", "for", "of", "about", "against", "over", "with", "on", "to"})
+
+
+def _object_complement(verb: Token) -> tuple[Token, Token] | None:
+    """The first and last dependents of the object the verb reports, when it has one: a direct
+    object and what follows it (an object predicate, "as …", "of …", "for …"), or a prepositional
+    object right after it ("called for …", "spoke of …")."""
+    first = last = None
+    for child in verb.rights:
+        if child.is_punct:
+            if first is None:
+                continue
+            break
+        takes = child.dep_ in OBJECT_DEPS or child.dep_ == "prep" and child.lower_ in OBJECT_PREPS
+        if first is None:
+            if child.dep_ in {"dobj", "dative"} or (child.dep_ == "prep" and child.lower_ in OBJECT_PREPS and child.i == verb.i + 1):
+                first = last = child
+            elif child.dep_ == "prt":
+                continue
+            else:
+                return None
+        elif takes:
+            last = child
+        else:
+            break
+    return (first, last) if first is not None else None
 
 
 def _can_commit(subject: Token | None, cue: Cue) -> bool:
@@ -753,5 +882,15 @@ def _inherit_attribution(quotes: list[RawQuote], article: ArticleQuotes) -> None
         quote.inherit = False
 
 
-def find_quotes(doc: Doc) -> list[RawQuote]:
-    return ArticleQuotes(doc).run()
+def _learned_model(learned: bool | CueModel | None) -> CueModel | None:
+    """None (the default: `kg.rules.USE_LEARNED_CUES`), True or False for the shipped
+    model on or off, or a model of its own (the training script tries thresholds with it)."""
+    if isinstance(learned, CueModel):
+        return learned
+    return cue_model() if (USE_LEARNED_CUES if learned is None else learned) else None
+
+
+def find_quotes(doc: Doc, learned: bool | CueModel | None = None) -> list[RawQuote]:
+    """The quotations of one parsed article; `learned` switches the learned cue step (rule
+    `reported-learned`) on or off, see `_learned_model`."""
+    return ArticleQuotes(doc).run(learned)
