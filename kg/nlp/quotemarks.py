@@ -8,10 +8,13 @@ they are nested quotes or apostrophes far more often than top-level quotation ma
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
 from kg.nlp.lexicon import CLOSING_MARKS, OPENING_MARKS, STRAIGHT_MARK
+
+_DOUBLE_MARK = re.compile("[" + re.escape(OPENING_MARKS + CLOSING_MARKS + STRAIGHT_MARK) + "]")
 
 
 @dataclass(frozen=True)
@@ -63,11 +66,16 @@ def paragraphs(text: str) -> list[tuple[int, int]]:
 def find_quoted_spans(text: str, paras: list[tuple[int, int]]) -> list[QuotedSpan]:
     spans: list[QuotedSpan] = []
     previous_left_open = False
+    # Only the marks matter to the pairing below: visit them, not every character (an article
+    # has a few dozen marks in tens of thousands of characters).
+    marks = [m.start() for m in _DOUBLE_MARK.finditer(text)]
     for index, (p_start, p_end) in enumerate(paras):
         open_at: int | None = None
         open_is_straight = False
         continues = False
-        for i in range(p_start, p_end):
+        first = bisect.bisect_left(marks, p_start)
+        last = bisect.bisect_left(marks, p_end)
+        for i in marks[first:last]:
             ch = text[i]
             if open_at is None:
                 if ch in OPENING_MARKS or ch == STRAIGHT_MARK:
@@ -79,7 +87,7 @@ def find_quoted_spans(text: str, paras: list[tuple[int, int]]) -> list[QuotedSpa
             elif ch in OPENING_MARKS and not open_is_straight:
                 # A new opening mark before a close: the earlier mark was stray; restart here.
                 open_at, continues = i, False
-        if open_at is None and not _has_double_marks(text, p_start, p_end):
+        if open_at is None and first == last:  # no double marks in the paragraph
             spans.extend(_single_quoted(text, p_start, p_end, index))
         previous_left_open = False
         if open_at is not None:
@@ -88,10 +96,6 @@ def find_quoted_spans(text: str, paras: list[tuple[int, int]]) -> list[QuotedSpa
                 spans.append(QuotedSpan(open_at, inner_end, open_at + 1, inner_end, index, False, continues))
                 previous_left_open = True
     return spans
-
-
-def _has_double_marks(text: str, start: int, end: int) -> bool:
-    return any(ch in OPENING_MARKS or ch in CLOSING_MARKS or ch == STRAIGHT_MARK for ch in text[start:end])
 
 
 def _single_quoted(text: str, start: int, end: int, index: int) -> list[QuotedSpan]:

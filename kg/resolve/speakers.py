@@ -12,6 +12,7 @@ import bisect
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from spacy.attrs import LOWER
 from spacy.tokens import Doc, Span, Token
 
 from kg.model import Entity, EntityKind, Mention, Role
@@ -168,7 +169,13 @@ class ArticleResolver:
         refer to: the subject of the paragraph must not lose to a name in its prepositional phrase."""
         tagged = {t.i for ent in persons for t in ent}
         surnames = {c.words()[-1]: c for c in self.persons.clusters if len(c.words()) >= 2}
-        for token in self.doc:
+        if not surnames:
+            return
+        # Look only at tokens spelled like a surname (one pass over the lower-cased forms).
+        lowers = self.doc.to_array(LOWER)
+        wanted = {self.doc.vocab.strings.add(name) for name in surnames}
+        for i in (i for i, lower in enumerate(lowers.tolist()) if lower in wanted):
+            token = self.doc[i]
             if (token.i in tagged or token.pos_ != "PROPN" or not token.text[:1].isupper()
                     or token.dep_ in {"compound", "amod", "poss"}):
                 continue
