@@ -1,8 +1,8 @@
-"""SPARQL over the store → ReportData.
+"""The store → ReportData: what the report shows, read through kg.facts (and the articles here).
 
-Each query fetches one kind of fact; multi-valued properties come from their own query so
-OPTIONALs never multiply rows.  Where the union of article graphs could give a resource several
-values (an entity named differently by two articles), one is chosen deterministically.
+Quotations, entities, roles and events come from kg.facts; the articles from the one query here.
+Where the union of article graphs could give a resource several values (an entity named
+differently by two articles), one is chosen deterministically.
 """
 
 from __future__ import annotations
