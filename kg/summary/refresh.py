@@ -265,6 +265,23 @@ def _lines(kind: str, nodes: Iterable[tuple[ox.NamedNode, Sequence[tuple[str, ob
             yield f"{subject} {predicate} {value} .\n"
 
 
+# What a summary counts, in SummaryReport's order: speakers, pairs, events, names, addressees.
+_COUNTED = ("SpeakerTally", "CoQuotation", "EventTally", "NameKey", "AddresseeTally")
+
+
+def _summary_lines(store: Any, tmp: Path, counts: dict[str, list[int]]) -> Iterator[str]:
+    """The summary graph's lines (N-Triples), counting into COUNTS[kind][0] the nodes of each kind
+    as they are written.  STORE is a QuoteStore or a remote endpoint (both answer query())."""
+    counts.update({kind: [0] for kind in _COUNTED})
+    return itertools.chain(
+        _lines("SpeakerTally", _speaker_tallies(store), counts["SpeakerTally"]),
+        _lines("CoQuotation", _co_quotations(store, tmp), counts["CoQuotation"]),
+        _lines("EventTally", _event_tallies(store, tmp), counts["EventTally"]),
+        _lines("AddresseeTally", _addressee_tallies(store), counts["AddresseeTally"]),
+        _name_key_lines(store, counts["NameKey"]),
+    )
+
+
 def refresh_summary(store: QuoteStore, batch: int = 50_000, *, identity: bool = True, clusters: bool = True) -> SummaryReport:
     """Recompute the corpus entities (kg.identity.corpus, the identity graph: the counts are per
     corpus entity) unless `identity` is False, the quotation clusters (kg.clusters, by corpus
@@ -282,17 +299,12 @@ def refresh_summary(store: QuoteStore, batch: int = 50_000, *, identity: bool = 
     cluster_count = 0
     if clusters:
         cluster_count = refresh_clusters(store).clusters
-    speakers, pairs, events, names, addressees = [0], [0], [0], [0], [0]
+    counts: dict[str, list[int]] = {}
     with sort_workspace() as tmp:
-        changed = sync_graph(store, SUMMARY_GRAPH_IRI, itertools.chain(
-            _lines("SpeakerTally", _speaker_tallies(store), speakers),
-            _lines("CoQuotation", _co_quotations(store, tmp), pairs),
-            _lines("EventTally", _event_tallies(store, tmp), events),
-            _lines("AddresseeTally", _addressee_tallies(store), addressees),
-            _name_key_lines(store, names)), tmp, batch)
+        changed = sync_graph(store, SUMMARY_GRAPH_IRI, _summary_lines(store, tmp, counts), tmp, batch)
     store.write_derived([f"{_GRAPH} <{_RDF_TYPE}> {_qg('StoreSummary')} .".encode(),
                          f"{_GRAPH} {_qg('summaryFormat')} {_integer(SUMMARY_FORMAT)} .".encode()], [])
-    return SummaryReport(speakers[0], pairs[0], events[0], names[0], addressees[0], changed, cluster_count)
+    return SummaryReport(*(counts[kind][0] for kind in _COUNTED), changed, cluster_count)
 
 
 def summarise_endpoint(endpoint: Endpoint, batch: int = 250) -> SummaryReport:
@@ -308,17 +320,12 @@ def summarise_endpoint(endpoint: Endpoint, batch: int = 250) -> SummaryReport:
     _replace_remote(endpoint, IDENTITY_GRAPH_IRI, identity_lines(identity, rules), batch)
     with sort_workspace() as tmp:
         _replace_remote(endpoint, CLUSTERS_GRAPH_IRI, all_cluster_lines(source, tmp), batch)
-    speakers, pairs, events, names, addressees = [0], [0], [0], [0], [0]
+    counts: dict[str, list[int]] = {}
     with sort_workspace() as tmp:
-        changed = _replace_remote(endpoint, SUMMARY_GRAPH_IRI, itertools.chain(
-            _lines("SpeakerTally", _speaker_tallies(source), speakers),
-            _lines("CoQuotation", _co_quotations(source, tmp), pairs),
-            _lines("EventTally", _event_tallies(source, tmp), events),
-            _lines("AddresseeTally", _addressee_tallies(source), addressees),
-            _name_key_lines(source, names)), batch, drop=False)
+        changed = _replace_remote(endpoint, SUMMARY_GRAPH_IRI, _summary_lines(source, tmp, counts), batch, drop=False)
     endpoint.update(f"INSERT DATA {{ GRAPH <{SUMMARY_GRAPH_IRI}> {{\n{_GRAPH} <{_RDF_TYPE}> {_qg('StoreSummary')} .\n"
                     f"{_GRAPH} {_qg('summaryFormat')} {_integer(SUMMARY_FORMAT)} .\n}} }}")
-    return SummaryReport(speakers[0], pairs[0], events[0], names[0], addressees[0], changed)
+    return SummaryReport(*(counts[kind][0] for kind in _COUNTED), changed)
 
 
 def _replace_remote(endpoint: Endpoint, graph: str, lines: Iterable[str], batch: int, *, drop: bool = True) -> int:
