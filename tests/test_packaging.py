@@ -32,11 +32,12 @@ def test_a_wheel_carries_the_queries_and_the_ontology_and_works_outside_the_chec
     wheel = next((tmp_path / "dist").glob("quotegraph-*.whl"))
     with zipfile.ZipFile(wheel) as archive:
         packed = {name: archive.read(name) for name in archive.namelist()}
-    for folder, pattern in (("queries", "*.rq"), ("ontology", "*")):
+    # The saved queries and their other forms (queries/oxigraph, /summary — read by kg summarise — and /plain).
+    for folder, pattern in (("queries", "*.rq"), ("queries", "*/*.rq"), ("ontology", "*")):
         files = sorted((ROOT / folder).glob(pattern))
         assert files
         for path in files:  # real copies, byte for byte, not links
-            assert packed[f"kg/resources/{folder}/{path.name}"] == path.read_bytes(), path
+            assert packed[f"kg/resources/{folder}/{path.relative_to(ROOT / folder)}"] == path.read_bytes(), path
 
     site = tmp_path / "site"
     installed = _run(sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-index", "--target", site,

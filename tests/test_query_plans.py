@@ -1,6 +1,6 @@
 """The saved queries (queries/*.rq, plain SPARQL 1.1, and their Oxigraph-only forms in
 queries/oxigraph/, written for Oxigraph's planner) must return exactly what the question asked of
-the articles returns: tests/data/reference-queries/ holds those forms, run here side by side on a
+the articles returns: queries/plain/ holds those forms, run here side by side on a
 store built from the dev articles, the sample, and the sample again under another id (so entities
 are shared between article graphs).  Parameters are bound as every engine binds them: by writing
 the value into the query's `VALUES ?name { UNDEF }` line (kg.query.named.bind_text)."""
@@ -18,7 +18,8 @@ from kg.query.named import bind_text, load_named, parse_value
 from kg.store import QuoteStore
 
 DATA = Path(__file__).parent / "data"
-REFERENCE = DATA / "reference-queries"
+PLAIN = ROOT / "queries" / "plain"  # the plain forms of the saved queries
+REFERENCE = DATA / "reference-queries"  # the plain forms of the README's examples
 
 # (saved query, parameters) — every parameter form: a name, a name no entity has, an IRI, none.
 CASES = [
@@ -74,7 +75,7 @@ def _forms(name: str) -> list[str]:
 @pytest.mark.parametrize(("name", "params"), CASES, ids=[f"{n}-{'-'.join(p.values()) or 'all'}" for n, p in CASES])
 def test_saved_query_returns_what_its_plain_form_returns(dev_store_path, name, params):
     bindings = {key: parse_value(value) for key, value in params.items()}
-    reference = (REFERENCE / f"{name}.rq").read_text(encoding="utf-8")
+    reference = (PLAIN / f"{name}.rq").read_text(encoding="utf-8")
     with QuoteStore.open(dev_store_path, read_only=True) as store:
         expected = _rows(store, reference, bindings)
         for form in _forms(name):
@@ -92,7 +93,7 @@ def _columns(sparql: str) -> list[str]:
 def test_summary_listings_keep_the_plain_order_and_top_cuts_them(dev_store_path, name):
     """The summary's qg:listPosition is the plain query's ORDER BY, ties included; `top` keeps the
     first N rows, and a `top` that is not a number keeps none (rather than all)."""
-    reference = (REFERENCE / f"{name}.rq").read_text(encoding="utf-8")
+    reference = (PLAIN / f"{name}.rq").read_text(encoding="utf-8")
     for saved in _forms(name):
         _check_listing(dev_store_path, name, reference, saved)
 

@@ -30,6 +30,7 @@ from spacy.tokens import Doc, Span, Token
 
 from kg.extract.lexicon import REPORTING_VERBS
 from kg.model import Article, Event, Quotation
+from kg.nlp.lexicon import PLACE_LABELS
 from kg.nlp.names import normalise_name, without_article
 from kg.nlp.syntax import entities, np_bounds, token_indices
 from kg.resolve.speakers import ArticleResolver
@@ -55,8 +56,9 @@ EVENT_NOUNS = frozenset(
 TIME_PREPS = frozenset({"in", "on", "during", "at"})
 PLACE_PREPS = frozenset({"in", "at", "across", "near", "inside", "outside", "throughout"})
 TIME_LABELS = frozenset({"DATE", "TIME"})
-PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
-SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
+# An event's actor is a noun phrase: its subject when nominal, active or passive (a clausal subject
+# — "What he did angered them" — names no one; kg.extract.attribution counts those as subjects too).
+NOMINAL_SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 OBJECT_DEPS = frozenset({"dobj", "attr", "oprd"})
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom"})
 TRIGGER_POS = ("VERB", "NOUN")  # the parts of speech `_EventFinder.event_at` looks at
@@ -197,7 +199,7 @@ class _EventFinder:
     def _subject(self, verb: Token) -> Token | None:
         current: Token | None = verb
         while current is not None:
-            subject = next((c for c in current.children if c.dep_ in SUBJECT_DEPS), None)
+            subject = next((c for c in current.children if c.dep_ in NOMINAL_SUBJECT_DEPS), None)
             if subject is not None:
                 if subject.lower_ in RELATIVE_PRONOUNS and current.dep_ == "relcl":
                     return current.head  # "al-Abadi, who is facing …"

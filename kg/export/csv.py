@@ -13,25 +13,14 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import IO
 
-from kg.graph.vocab import ENTITY_KINDS
+from kg import facts
+from kg.facts.props import OA, PROV, QG, SCHEMA, SEM, Props, local_name, names, one
 from kg.identity.corpus import canonical_entities
-from kg.query.props import OA, PROV, QG, RDF_TYPE, SCHEMA, SEM, Props, collect, local_name, names, one
 from kg.store import QuoteStore
 
 Table = tuple[list[str], list[list[str]]]
 
-_QUOTES = "SELECT DISTINCT ?s ?p ?o WHERE { ?s a schema:Quotation ; ?p ?o }"
-_SELECTORS = "SELECT DISTINCT ?s ?p ?o WHERE { ?x oa:hasSelector ?s . ?s ?p ?o }"
-_ENTITIES = """
-SELECT DISTINCT ?s ?p ?o WHERE {
-  VALUES ?class { schema:Person schema:Organization schema:Place qg:Group }
-  VALUES ?p { rdf:type schema:name schema:alternateName }
-  GRAPH ?g { ?s a ?class ; ?p ?o }  # one article at a time: entity facts repeat per article
-}"""
 _MENTIONED_IN = "SELECT DISTINCT ?e ?x WHERE { ?x a schema:NewsArticle ; schema:mentions ?e }"
-_QUOTED = "SELECT DISTINCT ?e ?x WHERE { ?x a schema:Quotation ; schema:spokenByCharacter ?e }"
-_EVENTS = "SELECT DISTINCT ?s ?p ?o WHERE { ?s a sem:Event ; ?p ?o }"
-
 
 
 def _all(props: Props, predicate: str) -> str:
@@ -51,7 +40,7 @@ def quotations(store: QuoteStore) -> Table:
     header = ["quote", "article", "start", "end", "type", "speaker", "speaker_entity", "speaker_name",
               "speaker_mention", "cue", "addressee", "addressee_entity", "addressee_name", "channel", "time_text",
               "time_value", "text"]  # fmt: skip
-    selectors = collect(store, _SELECTORS)
+    quotes, selectors = facts.quotations(store)
     name_of = names(store)
     corpus = canonical_entities(store)
 
@@ -60,7 +49,7 @@ def quotations(store: QuoteStore) -> Table:
         return (corpus[node][0], corpus[node][1]) if node in corpus else (node, name_of.get(node, ""))
 
     rows = []
-    for q, p in collect(store, _QUOTES).items():
+    for q, p in quotes.items():
         speaker, addressee = one(p, SCHEMA + "spokenByCharacter"), one(p, QG + "addressee")
         rows.append([
             q, one(p, SCHEMA + "isPartOf"), _offset(p, selectors, "start"), _offset(p, selectors, "end"),
@@ -80,24 +69,30 @@ def entities(store: QuoteStore) -> Table:
     corpus = canonical_entities(store)
     mentioned: dict[str, set[str]] = defaultdict(set)
     quoted: dict[str, set[str]] = defaultdict(set)
-    for sparql, into in ((_MENTIONED_IN, mentioned), (_QUOTED, quoted)):
-        for sol in store.query(sparql):  # type: ignore[union-attr]
-            node = sol["e"].value
-            into[corpus[node][0] if node in corpus else node].add(sol["x"].value)
+
+    def key_of(node: str) -> str:
+        return corpus[node][0] if node in corpus else node
+
+    for sol in store.query(_MENTIONED_IN):  # type: ignore[union-attr]
+        mentioned[key_of(sol["e"].value)].add(sol["x"].value)
+    for q, p in facts.quotations(store)[0].items():
+        for speaker in p.get(SCHEMA + "spokenByCharacter", ()):
+            quoted[key_of(speaker)].add(q)
     grouped: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    for node, p in collect(store, _ENTITIES).items():
-        key = corpus[node][0] if node in corpus else node
-        merged = grouped[key]
-        merged["nodes"].add(node)
-        for predicate in (RDF_TYPE, SCHEMA + "name", SCHEMA + "alternateName"):
-            merged[predicate] |= p.get(predicate, set())
+    for fact in facts.entities(store):
+        merged = grouped[key_of(fact.iri)]
+        merged["nodes"].add(fact.iri)
+        merged["kinds"].add(fact.kind)
+        for predicate, value in ((SCHEMA + "name", fact.name), (SCHEMA + "alternateName", fact.alternate)):
+            if value is not None:
+                merged[predicate].add(value)
     rows = []
     for key, p in grouped.items():
         canonical = next((corpus[n] for n in sorted(p["nodes"]) if n in corpus), None)
         if canonical is not None:
             kind, name = canonical[2], canonical[1]
         else:
-            kind, name = "; ".join(sorted(ENTITY_KINDS[c] for c in p.get(RDF_TYPE, ()) if c in ENTITY_KINDS)), one(p, SCHEMA + "name")
+            kind, name = "; ".join(sorted(p["kinds"])), one(p, SCHEMA + "name")
         names_all = (p.get(SCHEMA + "name", set()) | p.get(SCHEMA + "alternateName", set())) - {name}
         rows.append([
             key, kind, name, "; ".join(sorted(names_all)), "; ".join(sorted(p["nodes"])),
@@ -112,7 +107,7 @@ def events(store: QuoteStore) -> Table:
               "actors", "actor_names"]  # fmt: skip
     name_of = names(store)
     rows = []
-    for e, p in collect(store, _EVENTS).items():
+    for e, p in facts.events(store).items():
         places, actors = p.get(SEM + "hasPlace", set()), p.get(SEM + "hasActor", set())
         rows.append([
             e, _all(p, PROV + "wasDerivedFrom"), one(p, SCHEMA + "name"), one(p, QG + "trigger"),

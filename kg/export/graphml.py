@@ -28,25 +28,16 @@ from xml.sax.saxutils import escape, quoteattr
 
 import networkx as nx
 
-from kg.graph.vocab import PREFIXES
-from kg.query.props import SCHEMA, Props, collect, names, one
+from kg import facts
+from kg.facts.props import SCHEMA, Props, collect, names, one
+from kg.graph.vocab import NODE_KINDS
 from kg.store import QuoteStore
 from kg.store.sorting import sort_workspace, sorted_distinct_lines
 
 FLAVOURS: tuple[str, ...] = ("full", "speakers")
 
-KINDS: dict[str, str] = {  # class (prefixed) → kind, in priority order for multi-typed resources
-    "schema:Quotation": "Quotation",
-    "schema:NewsArticle": "Article",
-    "sem:Event": "Event",
-    "schema:Person": "Person",
-    "schema:Organization": "Organization",
-    "schema:Place": "Place",
-    "qg:Group": "Group",
-}
-
 _CLASSES = f"""
-SELECT DISTINCT ?n ?class WHERE {{ VALUES ?class {{ {" ".join(KINDS)} }} ?n a ?class }}"""
+SELECT DISTINCT ?n ?class WHERE {{ VALUES ?class {{ {" ".join(f"<{iri}>" for iri in NODE_KINDS)} }} ?n a ?class }}"""
 
 # Candidate labels; the articleBody is deliberately not among them.
 _LABELS = """
@@ -67,14 +58,6 @@ SELECT DISTINCT ?s ?label ?t WHERE {
   UNION { ?s a schema:NewsArticle ; schema:publisher ?t . BIND("PUBLISHED_BY" AS ?label) }
 }"""
 
-_MEMBERSHIPS = """
-SELECT DISTINCT ?person ?org ?title WHERE {
-  GRAPH ?g {  # inside one article: a person's type is repeated in every article naming them
-    ?person a schema:Person ; schema:memberOf ?role .
-    ?role a schema:OrganizationRole ; schema:memberOf ?org .
-    OPTIONAL { ?role schema:roleName ?title }
-  }
-}"""
 
 
 def node_id(iri: str) -> str:
@@ -85,18 +68,27 @@ def edge_id(source: str, label: str, target: str) -> str:
     return "e" + hashlib.sha1(f"{source}|{label}|{target}".encode()).hexdigest()[:16]
 
 
-# Class IRI → its rank in KINDS (the lower, the more telling when a resource has several).
-_CLASS_RANK = {PREFIXES[c.split(":")[0]] + c.split(":")[1]: n for n, c in enumerate(KINDS)}
-_KIND_NAMES = list(KINDS.values())
+# Class IRI → its rank in NODE_KINDS (the lower, the more telling when a resource has several).
+_CLASS_RANK = {iri: n for n, iri in enumerate(NODE_KINDS)}
+_KIND_NAMES = list(NODE_KINDS.values())
 
 
 def _kinds(store: QuoteStore) -> dict[str, str]:
-    """IRI → its one kind (the first of KINDS it has)."""
+    """IRI → its one kind (the first of NODE_KINDS it has)."""
     found: dict[str, int] = {}
     for sol in store.query(_CLASSES):  # type: ignore[union-attr]
         iri, rank = sol["n"].value, _CLASS_RANK[sol["class"].value]
         found[iri] = min(found.get(iri, rank), rank)
     return {iri: _KIND_NAMES[rank] for iri, rank in found.items()}
+
+
+def _memberships(store: QuoteStore) -> dict[tuple[str, str], set[str]]:
+    """(person, organisation) → the titles of the person's roles in it, whatever the articles."""
+    titles: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for role in facts.roles(store):
+        if role.organization is not None:
+            titles[(role.person, role.organization)].add(role.title)
+    return titles
 
 
 def _label(kind: str, props: Props, iri: str) -> str:
@@ -125,16 +117,12 @@ def build_graph(store: QuoteStore) -> nx.MultiDiGraph:
         s, label, t = sol["s"].value, sol["label"].value, sol["t"].value
         edges[edge_id(s, label, t)] = (s, t, {"label": label})
     # One MEMBER_OF edge per person/organisation pair, whatever the number of roles or articles.
-    titles: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for sol in store.query(_MEMBERSHIPS):  # type: ignore[union-attr]
-        names = titles[(sol["person"].value, sol["org"].value)]  # created even without a title
-        if sol["title"] is not None:
-            names.add(sol["title"].value)
-    for (person, org), names in titles.items():
+    titles = _memberships(store)
+    for (person, org), role_names in titles.items():
         edges[edge_id(person, "MEMBER_OF", org)] = (
             person,
             org,
-            {"label": "MEMBER_OF", "role": "; ".join(sorted(names))},
+            {"label": "MEMBER_OF", "role": "; ".join(sorted(role_names))},
         )
 
     for s, t, _ in edges.values():
@@ -207,11 +195,7 @@ def _write_facts(store: QuoteStore, node_facts: Path, edge_lines: Path) -> tuple
         for sol in store.query(_LABELS):  # type: ignore[union-attr]
             fact = [sol["p"].value, sol["o"].value]
             nodes.write(f"{node_id(sol['s'].value)}\tL\t{json.dumps(fact, ensure_ascii=False)}\n")
-        titles: dict[tuple[str, str], set[str]] = defaultdict(set)
-        for sol in store.query(_MEMBERSHIPS):  # type: ignore[union-attr]
-            names = titles[(sol["person"].value, sol["org"].value)]  # created even without a title
-            if sol["title"] is not None:
-                names.add(sol["title"].value)
+        titles = _memberships(store)
 
         def edge(source: str, label: str, target: str, role: str | None) -> None:
             for iri in (source, target):  # an endpoint without a contract class still gets a node
@@ -291,9 +275,6 @@ class _BufferedWriter:
 # `weight` (and, beware, the key ids d3/d7, which yEd uses for labels) to its own properties;
 # Cytoscape fills its `name` and `interaction` columns from attributes of those names.
 
-_QUOTE_SPEAKERS = """
-SELECT DISTINCT ?q ?s ?a WHERE { ?q a schema:Quotation ; schema:spokenByCharacter ?s ; schema:isPartOf ?a }"""
-_QUOTE_ABOUT = "SELECT DISTINCT ?q ?e WHERE { ?q a schema:Quotation ; schema:about ?e }"
 
 # (key id, for, attr.name, attr.type) in output order.  No key named `id` (igraph reserves it).
 _SPEAKER_KEYS: tuple[tuple[str, str, str, str], ...] = (
@@ -333,17 +314,19 @@ def speaker_network(store: QuoteStore) -> tuple[dict[str, Attrs], dict[str, tupl
 
     speakers_of: dict[str, set[str]] = defaultdict(set)  # quotation → speakers
     quoted_in: dict[str, set[str]] = defaultdict(set)  # article → speakers
-    for sol in store.query(_QUOTE_SPEAKERS):  # type: ignore[union-attr]
-        speakers_of[sol["q"].value].add(node(sol["s"].value))
-        quoted_in[sol["a"].value].add(node(sol["s"].value))
+    quotes, _ = facts.quotations(store)
+    for q, p in quotes.items():
+        for speaker, article in itertools.product(p.get(SCHEMA + "spokenByCharacter", ()), p.get(SCHEMA + "isPartOf", ())):
+            speakers_of[q].add(node(speaker))
+            quoted_in[article].add(node(speaker))
     about: Counter[tuple[str, str]] = Counter()
     mentioned: Counter[str] = Counter()
-    for sol in store.query(_QUOTE_ABOUT):  # type: ignore[union-attr]
-        q, entity = sol["q"].value, node(sol["e"].value)
-        mentioned[entity] += 1
-        for speaker in speakers_of.get(q, ()):
-            if speaker != entity:  # a speaker naming itself is no tie in a network
-                about[(speaker, entity)] += 1
+    for q, p in quotes.items():
+        for entity in map(node, p.get(SCHEMA + "about", ())):
+            mentioned[entity] += 1
+            for speaker in speakers_of.get(q, ()):
+                if speaker != entity:  # a speaker naming itself is no tie in a network
+                    about[(speaker, entity)] += 1
     spoken = Counter(s for speakers in speakers_of.values() for s in speakers)
     co_quoted: Counter[tuple[str, str]] = Counter()
     for speakers in quoted_in.values():

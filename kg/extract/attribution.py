@@ -25,6 +25,7 @@ from kg.nlp.found import Cue
 from kg.nlp.lexicon import ORG_NOUNS, ROLE_NOUNS
 from kg.nlp.syntax import np_span
 
+# A cue's subjects: nominal, active or passive, and clausal (kg.analysis.events reads the nominal ones only).
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
 ADDRESSEE_VERBS = frozenset(
     {"tell", "inform", "assure", "advise", "instruct", "warn", "ask", "urge", "remind"}

@@ -4,7 +4,7 @@ The vocabulary and IRI scheme are fixed by docs/graph-contract.md; the terms of 
 ontology live in ontology/quotegraph.ttl and the constraints every graph meets in ontology/shapes.ttl.
 """
 
-from kg.graph.build import analysis_to_graph, name_key
+from kg.graph.build import analysis_to_graph, entity_key
 from kg.graph.iris import (
     act_iri,
     article_iri,
@@ -38,10 +38,10 @@ __all__ = [
     "article_key",
     "bind_prefixes",
     "entity_iri",
+    "entity_key",
     "event_iri",
     "graph_iri",
     "group_iri",
-    "name_key",
     "organization_iri",
     "person_iri",
     "place_iri",

@@ -30,9 +30,10 @@ QUOTE_TYPES: dict[QuoteType, URIRef] = {
 }
 
 
-def name_key(name: str) -> str:
+def entity_key(name: str) -> str:
     """The entity key the resolve stage gives a name (used for a publisher or a role's organisation
-    known only by name), so that publisher "The Guardian" is the same node as entity "guardian"."""
+    known only by name), so that publisher "The Guardian" is the same node as entity "guardian".
+    Titles stay (identity's kg.identity.cluster.bare_name drops them to compare names)."""
     return normalise_name(name)
 
 
@@ -104,12 +105,12 @@ class _ArticleGraph:
 
     def _organization_named(self, name: str) -> URIRef:
         """The Organization entity called `name` in this article, else a new node for the name."""
-        wanted = name_key(name)
+        wanted = entity_key(name)
         for key, entity in sorted(self.analysis.entities.items()):
             if entity.kind != "Organization":
                 continue
             names = {key, entity.key, entity.name, *entity.alternate_names}
-            if wanted in {name_key(n) for n in names}:
+            if wanted in {entity_key(n) for n in names}:
                 return self.entity_iris[key]
         org = iris.organization_iri(wanted)
         if org not in self.entity_iris.values():

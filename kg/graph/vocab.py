@@ -137,3 +137,13 @@ ENTITY_KINDS: dict[str, EntityKind] = {
     str(SCHEMA.Place): "Place",
     QG_NS + "Group": "Group",
 }
+
+# Every class a projection of the graph shows as a node (the GraphML export), → its kind; a node
+# typed several ways is shown as the first kind it has in this order (a quotation before an
+# article before an event before the entity kinds, in ENTITY_KINDS' order).
+NODE_KINDS: dict[str, str] = {
+    str(SCHEMA.Quotation): "Quotation",
+    str(SCHEMA.NewsArticle): "Article",
+    str(SEM.Event): "Event",
+    **ENTITY_KINDS,
+}

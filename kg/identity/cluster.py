@@ -86,8 +86,8 @@ class IdentityReport:
 
     def find(self, name: str) -> list[Identity]:
         """Identities called `name` (any variant, titles ignored); else those whose names contain it."""
-        wanted = name_key(name)
-        exact = [i for i in self.identities if wanted in {name_key(n) for n in i.names}]
+        wanted = bare_name(name)
+        exact = [i for i in self.identities if wanted in {bare_name(n) for n in i.names}]
         if exact:
             return exact
         needle = normalise_name(name)
@@ -98,7 +98,9 @@ class IdentityReport:
         return [b for b in self.blocked if b.iri in identity.members or names & set(b.candidates)]
 
 
-def name_key(name: str) -> str:
+def bare_name(name: str) -> str:
+    """A name as identity compares names: normalised, titles dropped ("Sen. Mark Warner" and "Mark
+    Warner" are one).  Not the entity key of the graph (kg.graph.entity_key), which keeps titles."""
     bare, _ = strip_titles(normalise_name(name))
     return bare
 
@@ -256,12 +258,12 @@ def _alias_table(
         if rec.kind not in ("Person", "Organization"):
             continue  # places are one node already; groups are local to their article
         for n in rec.all_names():
-            by_name.setdefault(name_key(n), []).append(iri)
+            by_name.setdefault(bare_name(n), []).append(iri)
     qids: dict[str, set[str]] = {}
     holders: dict[str, list[str]] = {}
     warnings: list[str] = []
     for row in table:
-        named = sorted(set(by_name.get(name_key(row.name), [])))
+        named = sorted(set(by_name.get(bare_name(row.name), [])))
         if not named:
             warnings.append(f"{row.where}: no person or organisation called “{row.name}” in the store")
             continue
@@ -272,7 +274,7 @@ def _alias_table(
             others = named[1:]
             what = f"alias table {row.where}: “{row.name}” is {row.qid}"
         else:
-            others = [i for i in sorted(set(by_name.get(name_key(row.alias), []))) if i != named[0]]
+            others = [i for i in sorted(set(by_name.get(bare_name(row.alias), []))) if i != named[0]]
             what = f"alias table {row.where}: “{row.alias}” is “{row.name}”"
         for other in others:
             links.link(Merge(other, named[0], "alias table", what))

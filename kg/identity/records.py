@@ -9,36 +9,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from kg import facts
 from kg.graph.vocab import ENTITY_KINDS
 from kg.store import QuoteStore
 
 # A node typed several ways is read as the first kind it has in this order.
 _KIND_ORDER: tuple[str, ...] = tuple(ENTITY_KINDS.values())
 
-_ENTITIES = """
-SELECT ?e ?kind ?name ?alt ?id WHERE {
-  GRAPH ?g {
-    ?a a schema:NewsArticle ; schema:identifier ?id .
-    ?e a ?kind ; schema:name ?name .
-    FILTER (?kind IN (schema:Person, schema:Organization, schema:Place, qg:Group))
-    OPTIONAL { ?e schema:alternateName ?alt }
-  }
-}"""
-
 # "World Health Organization (WHO)" — and, as the entity recogniser sometimes cuts it, "World
 # Health Organization (WHO": the article states the acronym; the name is what stands before it.
 _STATED_ACRONYM = re.compile(r"^(?P<name>.*\S)\s*\(\s*(?P<acronym>[A-Z][A-Za-z&.\-]{1,11})\s*\)?$")
-
-_ROLES = """
-SELECT ?e ?id ?title ?rank ?orgname ?orgalt WHERE {
-  GRAPH ?g {
-    ?e a schema:Person ; schema:memberOf ?r .
-    ?r schema:roleName ?title ; prov:wasDerivedFrom ?a .
-    ?a schema:identifier ?id .
-    OPTIONAL { ?r qg:rank ?rank }
-    OPTIONAL { ?r schema:memberOf ?org . ?org schema:name ?orgname . OPTIONAL { ?org schema:alternateName ?orgalt } }
-  }
-}"""
 
 
 @dataclass
@@ -84,35 +64,36 @@ def _split_stated_acronyms(record: EntityRecord) -> None:
 def load_records(store: QuoteStore) -> dict[str, EntityRecord]:
     """IRI → record of every person and organisation in the store's article graphs."""
     records: dict[str, EntityRecord] = {}
-    for row in store.query(_ENTITIES):  # type: ignore[union-attr]
-        iri = row["e"].value
-        kind = ENTITY_KINDS[row["kind"].value]
+    for fact in facts.entities(store):
+        if fact.name is None or fact.article is None:  # named, in an article's graph
+            continue
+        iri, kind = fact.iri, fact.kind
         record = records.get(iri)
         if record is None:
             record = records[iri] = EntityRecord(iri=iri, kind=kind)
         elif _KIND_ORDER.index(kind) < _KIND_ORDER.index(record.kind):  # a person typed both ways is the person
             record.kind = kind
-        record.names.add(row["name"].value)
-        record.articles.add(row["id"].value)
-        if row["alt"] is not None:
-            record.alternates.add(row["alt"].value)
+        record.names.add(fact.name)
+        record.articles.add(fact.article)
+        if fact.alternate is not None:
+            record.alternates.add(fact.alternate)
     for record in records.values():
         if record.kind == "Organization":
             _split_stated_acronyms(record)
     roles: dict[tuple[str, str, str, str | None], RoleRecord] = {}
-    for row in store.query(_ROLES):  # type: ignore[union-attr]
-        iri = row["e"].value
+    for fact in facts.roles(store):
+        iri = fact.person
         if iri not in records:
             continue
-        org = row["orgname"].value if row["orgname"] is not None else None
-        rank = row["rank"].value if row["rank"] is not None else None
-        key = (iri, row["id"].value, row["title"].value, org)
+        # An organisation counts by its name (one without a name is no organisation here).
+        org = fact.organization_name
+        key = (iri, fact.article, fact.title, org)
         role = roles.get(key)
         if role is None:
-            role = roles[key] = RoleRecord(row["id"].value, row["title"].value, rank, org, {org} if org else set())
+            role = roles[key] = RoleRecord(fact.article, fact.title, fact.rank, org, {org} if org else set())
             records[iri].roles.append(role)
-        if row["orgalt"] is not None:
-            role.organization_names.add(row["orgalt"].value)
+        if org is not None and fact.organization_alternate is not None:
+            role.organization_names.add(fact.organization_alternate)
     for record in records.values():
         record.roles.sort(key=lambda r: (r.article, r.title, r.organization or ""))
     return records

@@ -167,3 +167,9 @@ OPENING_MARKS = "“„«"
 CLOSING_MARKS = "”»"
 STRAIGHT_MARK = '"'
 ALL_MARKS = OPENING_MARKS + CLOSING_MARKS + STRAIGHT_MARK
+
+# spaCy's entity labels of places — countries, cities and states (GPE), other locations (LOC), and
+# buildings, airports and bridges (FAC) — and of organisations; resolution and event reading share
+# them.  (kg.resolve.roles reads a narrower set for the place a title is "of".)
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+ORG_LABELS = frozenset({"ORG"})

@@ -4,27 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import pyoxigraph as ox
-
+from kg.facts import quotations
+from kg.facts.props import OA, QG, SCHEMA, local_name, names, one
 from kg.graph.vocab import PREFIXES
-from kg.query.props import OA, QG, SCHEMA, collect, local_name, names, one
 from kg.query.table import render_table, truncate
 from kg.store import QuoteStore
 from kg.summary.state import has_summary
 
-_ALL = "SELECT DISTINCT ?s ?p ?o WHERE { ?s a schema:Quotation ; ?p ?o }"
-
-_STARTS = "SELECT DISTINCT ?s ?p ?o WHERE { ?q a schema:Quotation ; oa:hasSelector ?s . ?s ?p ?o }"
 # One speaker's quotations, in two steps.  First the entities whose names match, with their
 # names (one pass over the names; ?needle is bound by the engine through pyoxigraph substitutions,
 # never spliced into the text, so a name holding quotes or braces is just data — it must be
 # projected for the substitution to apply, here by the subquery too).  Then their quotations and
-# selectors, the matched IRIs given as VALUES (IRIs read back from the store, written out by
-# pyoxigraph, so they are valid SPARQL): Oxigraph looks each speaker's quotations up rather than
-# scanning every quotation of the store, and the names are scanned once, not three times.  Joins
-# stay inside each article graph (through the union, a speaker's names would be there once per
-# article mentioning them); no `?s a schema:Quotation` (only quotations have a speaker, and the
-# planner would start from it).
+# selectors (kg.facts.quotations, by the matched IRIs): the names are scanned once, not three times.
 _NAMES_BY_SPEAKER = """
 SELECT DISTINCT ?s ?name ?needle WHERE {
   { SELECT DISTINCT ?s ?needle WHERE {
@@ -54,12 +45,6 @@ SELECT DISTINCT ?s ?name ?needle WHERE {{
       GRAPH {_IDENTITY} {{ ?e schema:name|schema:alternateName ?n }}
       FILTER(CONTAINS(LCASE(STR(?n)), LCASE(STR(?needle)))) }} }}
   GRAPH {_IDENTITY} {{ ?s qg:canonicalEntity ?e . ?e schema:name ?name }} }}"""
-_BY_SPEAKERS = """
-SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?who {{ {who} }}
-  GRAPH ?g {{ ?s schema:spokenByCharacter ?who ; ?p ?o }} }}"""
-_STARTS_BY_SPEAKERS = """
-SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?who {{ {who} }}
-  GRAPH ?g {{ ?q schema:spokenByCharacter ?who ; oa:hasSelector ?s . ?s ?p ?o }} }}"""
 
 
 @dataclass(frozen=True)
@@ -85,11 +70,9 @@ def quote_rows(store: QuoteStore, speaker: str | None = None) -> list[QuoteRow]:
         name_of = names(store, by_name, {"needle": speaker})
         if not name_of:
             return []
-        who = " ".join(str(ox.NamedNode(iri)) for iri in sorted(name_of))
-        quotes = collect(store, _BY_SPEAKERS.format(who=who))
-        selectors = collect(store, _STARTS_BY_SPEAKERS.format(who=who))
+        quotes, selectors = quotations(store, speakers=name_of)
     else:
-        quotes, selectors = collect(store, _ALL), collect(store, _STARTS)
+        quotes, selectors = quotations(store)
         name_of = names(store, _CORPUS_NAMES) if corpus else names(store)
     rows = []
     for q, props in quotes.items():

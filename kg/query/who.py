@@ -7,7 +7,9 @@ from typing import Any
 
 from rdflib import URIRef
 
+from kg import facts
 from kg.errors import NotFoundError, UsageError
+from kg.facts.props import value_of
 from kg.identity.cluster import Identity, IdentityReport
 from kg.identity.records import load_records
 from kg.query.clusters import memberships
@@ -32,15 +34,6 @@ SELECT ?p ?q ?text ?type ?cue ?to ?channel ?time ?timeValue ?id ?headline ?publi
   }
 }"""
 
-_ROLES = """
-SELECT ?p ?id ?title ?rank ?org WHERE {
-  GRAPH ?g {
-    ?p schema:memberOf ?r .
-    ?r schema:roleName ?title ; prov:wasDerivedFrom/schema:identifier ?id .
-    OPTIONAL { ?r qg:rank ?rank }
-    OPTIONAL { ?r schema:memberOf/schema:name ?org }
-  }
-}"""
 
 
 @dataclass
@@ -114,19 +107,19 @@ def who(store: QuoteStore, identity: Identity) -> WhoReport:
                     start=int(row["start"].value),
                     text=row["text"].value,
                     type=row["type"].value.rsplit("#", 1)[-1].lower(),
-                    cue=_value(row["cue"]),
-                    addressee=_value(row["to"]),
-                    channel=_value(row["channel"]),
-                    time=_value(row["time"]),
-                    time_value=_value(row["timeValue"]),
-                    headline=_value(row["headline"]),
-                    published=_value(row["published"]),
+                    cue=value_of(row["cue"]),
+                    addressee=value_of(row["to"]),
+                    channel=value_of(row["channel"]),
+                    time=value_of(row["time"]),
+                    time_value=value_of(row["timeValue"]),
+                    headline=value_of(row["headline"]),
+                    published=value_of(row["published"]),
                     as_name=names.get(member, "") if member != identity.iri else "",
                     cluster=row["q"].value,  # replaced below by its cluster, or None
                 )
             )
-        for row in store.query(_ROLES, bindings=bound):  # type: ignore[union-attr]
-            roles.add((row["id"].value, row["title"].value, _value(row["rank"]), _value(row["org"])))
+        for role in facts.roles(store, person=member):
+            roles.add((role.article, role.title, role.rank, role.organization_name))
     report.roles = sorted(roles, key=lambda r: tuple(x or "" for x in r))
     # One row per quotation (OPTIONAL names can repeat a row), in article and text order.
     unique = {(s.article, s.start): s for s in report.statements}
@@ -138,10 +131,6 @@ def who(store: QuoteStore, identity: Identity) -> WhoReport:
         if found:
             s.cluster_articles, s.also_in = found.articles, found.also_in()
     return report
-
-
-def _value(term: Any) -> str | None:
-    return term.value if term is not None else None
 
 
 def who_text(report: WhoReport) -> str:

@@ -1,7 +1,7 @@
 """report stage: the store as one self-contained HTML page of who said what.
 
 `render_report(store)` returns the page; `write_report(store_path, out)` writes it.  Data comes
-from SPARQL (queries), is shaped for display (view, highlight, network, timeline) and rendered
+from the store (load, through kg.facts), is shaped for display (view, highlight, network, timeline) and rendered
 through templates/report.html.j2 with plotly.js inlined, so the page needs no network.
 """
 

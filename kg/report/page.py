@@ -6,9 +6,9 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from kg.report.data import ReportData
+from kg.report.load import load_report_data
 from kg.report.network import speaker_network
 from kg.report.plots import plotly_js
-from kg.report.queries import load_report_data
 from kg.report.timeline import build_timeline
 from kg.report.view import article_anchors, article_sections, quote_anchors, speaker_rows, summary
 from kg.store import QuoteStore

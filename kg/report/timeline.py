@@ -14,7 +14,7 @@ from datetime import date, timedelta
 import plotly.graph_objects as go
 
 from kg.report.colours import speaker_colour
-from kg.report.data import ReportData
+from kg.report.data import ArticleView, ReportData
 from kg.report.plots import figure_html, hover_escape
 
 DIV_ID = "timeline-plot"
@@ -70,16 +70,21 @@ def _order(item: TimelineItem) -> tuple[str, str, str, str, str]:
     return (item.date or "", item.article, item.anchor or "", item.who, item.text)
 
 
+def _when(time_value: str | None, own: str, article: ArticleView | None) -> tuple[str | None, str, str]:
+    """(day, precision, source) of an item: its own time when it parses as a date, else the day its
+    article was published."""
+    day, precision = parse_date(time_value)
+    if day is None and article is not None:
+        return (*parse_date(article.published), "article published")
+    return day, precision, own
+
+
 def _statements(data: ReportData, anchors: dict[str, str]) -> list[TimelineItem]:
     articles = {a.iri: a for a in data.articles}
     items = []
     for q in data.quotes:
         article = articles.get(q.article)
-        day, precision = parse_date(q.time_value)
-        source = "time of the statement"
-        if day is None and article is not None:
-            day, precision = parse_date(article.published)
-            source = "article published"
+        day, precision, source = _when(q.time_value, "time of the statement", article)
         items.append(
             TimelineItem(
                 date=day,
@@ -102,11 +107,7 @@ def _events(data: ReportData) -> list[TimelineItem]:
     items = []
     for e in data.events:
         article = articles.get(e.article)
-        day, precision = parse_date(e.time_value)
-        source = "time of the event"
-        if day is None and article is not None:
-            day, precision = parse_date(article.published)
-            source = "article published"
+        day, precision, source = _when(e.time_value, "time of the event", article)
         actors = ", ".join(sorted(n for n in (data.entity_name(a) for a in e.actors) if n))
         items.append(
             TimelineItem(

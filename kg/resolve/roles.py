@@ -29,7 +29,7 @@ from collections.abc import Sequence
 from spacy.tokens import Doc, Span, Token
 
 from kg.model import Role
-from kg.nlp.lexicon import ORG_NOUNS, ROLE_NOUNS
+from kg.nlp.lexicon import ORG_LABELS, ORG_NOUNS, ROLE_NOUNS
 from kg.nlp.names import clean_surface, without_article
 from kg.nlp.syntax import entities, np_bounds, strip_determiner
 
@@ -60,8 +60,9 @@ PARTY_MEMBERS: dict[str, str] = {
 }
 HYPHENS = frozenset({"-", "‐", "‑"})
 ORG_PREPS = frozenset({"at", "of", "for", "with", "from", "on"})
-ORG_LABELS = frozenset({"ORG"})
-PLACE_LABELS = frozenset({"GPE", "LOC"})
+# The place a title is "of" ("Governor of Virginia", "Mayor of London"): a country, state, city or
+# region — not a facility (FAC, "the White House"), which spaCy also labels a place.
+JURISDICTION_LABELS = frozenset({"GPE", "LOC"})
 
 # Nationality adjectives whose country is not the adjective minus a suffix (regular ones such as
 # "Tunisian" → "Tunisia" are matched against the article's own GPE entities instead).
@@ -293,7 +294,7 @@ def _prepositional_org(head: Token, right: list[Token]) -> tuple[list[Token], st
         if tok.pos_ == "ADP" and following is not None and (following.pos_ == "PROPN" or _is_name_part(following)):
             tail = right[:k]
             break
-    for labels, preps in ((ORG_LABELS, ORG_PREPS), (PLACE_LABELS, frozenset({"of"}))):
+    for labels, preps in ((ORG_LABELS, ORG_PREPS), (JURISDICTION_LABELS, frozenset({"of"}))):
         for ent in entities(doc):
             if ent.label_ not in labels or ent.start not in positions:
                 continue

@@ -17,7 +17,7 @@ from spacy.tokens import Doc, Span, Token
 
 from kg.model import Entity, EntityKind, Mention, Role
 from kg.nlp.found import RawQuote
-from kg.nlp.lexicon import ORG_NOUNS, ROLE_NOUNS
+from kg.nlp.lexicon import ORG_LABELS, ORG_NOUNS, PLACE_LABELS, ROLE_NOUNS
 from kg.nlp.names import clean_surface, normalise_name, strip_titles, without_article
 from kg.nlp.quotemarks import find_quoted_spans, paragraphs
 from kg.nlp.syntax import doc_text, entities, np_bounds, strip_determiner
@@ -34,8 +34,6 @@ from kg.rules import (
     SPEAKER_WEIGHT,
 )
 
-PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
-ORG_LABELS = frozenset({"ORG"})
 # Definite descriptions that refer back to a named organisation ("the company said").  Not
 # "government", "military" or "police": those usually mean a country's, not the last one named.
 COMPANY_ANAPHORS = frozenset(

@@ -21,8 +21,9 @@ in the named graph `qgid:summary`:
 * the node `qgid:summary` itself, typed `qg:StoreSummary` with its `qg:summaryFormat`: their presence
   says the counts are current and in the layout these queries read.
 
-The counts are exactly what the plain aggregate queries return, in the same order (tests/
-test_query_plans.py compares them with tests/data/reference-queries/).  The first write to an
+The counting queries are in queries/summary/, beside the saved queries that read their results.
+The counts are exactly what the plain aggregate queries (queries/plain/) return, in the same order
+(tests/test_query_plans.py compares them).  The first write to an
 article graph through QuoteStore removes the marker (`QuoteStore.invalidate_summary`), and `kg
 build` recomputes the counts at its end, writing only those that changed; so a build that is
 interrupted leaves counts marked out of date, which the queries refuse to read (`check_summary`),
@@ -53,6 +54,7 @@ from kg.identity.table import AliasRow
 from kg.store.oxstore import SUMMARY_GRAPH_IRI, QuoteStore
 from kg.store.sorting import sort_workspace, sorted_distinct_lines
 from kg.store.sync import sync_graph
+from kg.summary.queries import counting_query
 from kg.summary.state import SUMMARY_FORMAT, has_summary
 
 if TYPE_CHECKING:
@@ -61,121 +63,15 @@ if TYPE_CHECKING:
 _QG, _RDF_TYPE = PREFIXES["qg"], PREFIXES["rdf"] + "type"
 _GRAPH = ox.NamedNode(SUMMARY_GRAPH_IRI)
 
-# Per corpus entity (kg.identity.corpus: one per real-world speaker, in the identity graph; its
-# name and kind are read there): every count is DISTINCT because the union graph repeats a triple
-# once per article holding it, and a corpus entity gathers the nodes of several articles.  One
-# subquery per pattern, joined on (?q) or (?m): Oxigraph hashes whole index scans instead of looking
-# every quotation's speaker, name and type up one by one (7× faster at 3 M quads).
-_SPEAKER_TALLIES = """
-SELECT ?s ?speaker ?kind
-       (COUNT(DISTINCT ?q) AS ?quotations)
-       (COUNT(DISTINCT ?article) AS ?articles)
-       (COUNT(DISTINCT ?direct) AS ?direct)
-WHERE {
-  { SELECT ?q ?m WHERE { GRAPH ?g { ?q schema:spokenByCharacter ?m } } }
-  { SELECT ?q ?article WHERE { GRAPH ?g { ?q schema:isPartOf ?article } } }
-  { SELECT ?m ?s WHERE { GRAPH <https://w3id.org/quotegraph/id/graph/identity> { ?m qg:canonicalEntity ?s } } }
-  { SELECT ?s ?speaker WHERE { GRAPH <https://w3id.org/quotegraph/id/graph/identity> { ?s schema:name ?speaker } } }
-  { SELECT ?s ?kind WHERE {
-      GRAPH <https://w3id.org/quotegraph/id/graph/identity> { ?s qg:entityKind ?kind }
-      FILTER(?kind IN ("Person", "Organization", "Group"))
-  } }
-  OPTIONAL { { SELECT ?q ?direct WHERE { GRAPH ?g { ?q qg:quoteType qg:Direct } BIND(?q AS ?direct) } } }
-}
-GROUP BY ?s ?speaker ?kind"""
-
-# (article, speaker's corpus entity, its name): the pairs are counted from these rows in Python — a
-# self-join in SPARQL is quadratic per article (35 s at 3 M quads).  Hashed subqueries as above
-# (1.6 s instead of 7.6 s); only quotations have a speaker, so no type test.
-_ARTICLE_SPEAKERS = """
-SELECT DISTINCT ?a ?s ?speaker WHERE {
-  { SELECT ?q ?m WHERE { GRAPH ?g { ?q schema:spokenByCharacter ?m } } }
-  { SELECT ?q ?a WHERE { GRAPH ?g { ?q schema:isPartOf ?a } } }
-  { SELECT ?m ?s WHERE { GRAPH <https://w3id.org/quotegraph/id/graph/identity> { ?m qg:canonicalEntity ?s } } }
-  { SELECT ?s ?speaker WHERE { GRAPH <https://w3id.org/quotegraph/id/graph/identity> { ?s schema:name ?speaker } } }
-}"""
+# The counting queries, each beside the saved query it fills (queries/summary/NAME.rq next to
+# queries/NAME.rq, queries/oxigraph/NAME.rq and the plain form queries/plain/NAME.rq).
+_SPEAKER_TALLIES = counting_query("top-speakers")
+# (article, speaker's corpus entity, its name): the pairs are counted from these rows in Python.
+_ARTICLE_SPEAKERS = counting_query("speakers-quoted-together")
+_EVENT_ROWS = counting_query("statements-per-event")
+_ADDRESSEE_ROWS = counting_query("addressees")
+_NAME_KEYS = counting_query("name-keys")
 _ARTICLE_IDS = "SELECT ?a ?id WHERE { GRAPH ?g { ?a schema:identifier ?id } }"  # GRAPH: a server may not serve the union as default
-
-# Every reported event with the statements that relate to it (queries/statements-per-event.rq reads
-# the result; tests/data/reference-queries/statements-per-event.rq is the plain form): one row per
-# (event, name, time text), with two counts (7 s for 35k events at 3.8 M quads; 15 s looking each
-# event's facts up row by row).
-_EVENT_ROWS = """
-SELECT ?e ?event ?when ?article (COALESCE(?within_count, 0) AS ?reported_in) ?mention_participants
-WHERE {
-  # Each count is its own subquery, so their rows never multiply with each other, and every join
-  # stays inside one article graph (?g: an event, its article and that article's quotations are
-  # all in it), so shared entities — described in every article — never repeat rows.
-  # Most parts are joins of one subquery per pattern, on (node, ?g): Oxigraph hashes whole index
-  # scans instead of looking each event's or quotation's facts up one by one (the events' names,
-  # articles and times 7.1 s → 2.1 s, the quotations within an event's sentence 9.0 s → 4.2 s at
-  # 3 M quads).
-  { SELECT ?e ?event ?article ?when WHERE {
-      { SELECT ?e ?g ?a WHERE { GRAPH ?g { ?e a sem:Event ; prov:wasDerivedFrom ?a } } }
-      { SELECT ?e ?g ?event WHERE { GRAPH ?g { ?e schema:name ?event } } }
-      { SELECT ?a ?g ?article WHERE { GRAPH ?g { ?a schema:identifier ?article } } }
-      OPTIONAL { SELECT ?e ?g ?when WHERE { GRAPH ?g { ?e qg:timeText ?when } } }
-  } }
-  # The statements in the same article that are about one of the event's participants.
-  {
-    SELECT ?e (COUNT(DISTINCT ?mentioning) AS ?mention_participants) WHERE {
-      GRAPH ?g2 {
-        ?e a sem:Event ; prov:wasDerivedFrom ?a2 .
-        # Same article only: entities are shared across articles, events are not.  No
-        # `a schema:Quotation` on ?mentioning (only quotations are schema:isPartOf an article):
-        # Oxigraph would start from it and scan every quotation of the store once per event.
-        OPTIONAL { ?e sem:hasActor ?who . ?mentioning schema:isPartOf ?a2 ; schema:about ?who . }
-      }
-    } GROUP BY ?e
-  }
-  # The statements whose span overlaps the sentence the event was read from, counted per event
-  # that has any (the others get 0 from the COALESCE above).  Last: as the first pattern this
-  # OPTIONAL would leave ?e possibly unbound, and Oxigraph then joins the counts without a key —
-  # every event against every event (6 minutes on 3 M quads).  The overlap is a FILTER of an
-  # inner join, not the condition of an OPTIONAL: Virtuoso 7 evaluates a FILTER inside OPTIONAL
-  # that reads outer variables as if they were unbound (no statement would ever count).
-  OPTIONAL {
-    SELECT ?e (COUNT(DISTINCT ?within) AS ?within_count) WHERE {
-      { SELECT ?e ?g ?a ?es ?ee WHERE {
-          { SELECT ?e ?g ?a WHERE { GRAPH ?g { ?e a sem:Event ; prov:wasDerivedFrom ?a } } }
-          { SELECT ?e ?g ?selector WHERE { GRAPH ?g { ?e oa:hasSelector ?selector } } }
-          { SELECT ?selector ?g ?es WHERE { GRAPH ?g { ?selector oa:start ?es } } }
-          { SELECT ?selector ?g ?ee WHERE { GRAPH ?g { ?selector oa:end ?ee } } }
-      } }
-      { SELECT ?within ?g ?a ?qs ?qe WHERE {
-          { SELECT ?within ?g ?a WHERE { GRAPH ?g { ?within schema:isPartOf ?a } } }
-          { SELECT ?within ?g ?selector WHERE { GRAPH ?g { ?within oa:hasSelector ?selector } } }
-          { SELECT ?selector ?g ?qs WHERE { GRAPH ?g { ?selector oa:start ?qs } } }
-          { SELECT ?selector ?g ?qe WHERE { GRAPH ?g { ?selector oa:end ?qe } } }
-      } }
-      FILTER(?qs < ?ee && ?es < ?qe)  # character spans overlap
-    } GROUP BY ?e
-  }
-}"""
-
-# Per addressee ("told CNN"), as a corpus entity: the statements made to it and their speakers'
-# corpus entities, their names gathered here and sorted in Python so that the row is the same in
-# every store.  No `?q a schema:Quotation`: only quotations have an addressee, and Oxigraph would
-# start from every quotation of the store.
-_ADDRESSEE_ROWS = """
-SELECT ?to ?addressee (COUNT(DISTINCT ?q) AS ?statements) (COUNT(DISTINCT ?s) AS ?speakers)
-       (GROUP_CONCAT(DISTINCT ?speaker; separator="\u001f") AS ?names)
-WHERE {
-  GRAPH ?g { ?q qg:addressee ?tm }
-  GRAPH <https://w3id.org/quotegraph/id/graph/identity> { ?tm qg:canonicalEntity ?to . ?to schema:name ?addressee }
-  OPTIONAL {
-    GRAPH ?g { ?q schema:spokenByCharacter ?sm }
-    GRAPH <https://w3id.org/quotegraph/id/graph/identity> { ?sm qg:canonicalEntity ?s . ?s schema:name ?speaker }
-  }
-}
-GROUP BY ?to ?addressee"""
-
-# Every distinct (corpus entity, name lower-cased): the names of all its nodes, gathered in the
-# identity graph; lower-cased by the engine, with the same LCASE the queries apply to what the
-# user typed, so the two always agree.
-_NAME_KEYS = """
-SELECT DISTINCT ?e (LCASE(STR(?name)) AS ?key) WHERE {
-  GRAPH <https://w3id.org/quotegraph/id/graph/identity> { ?e schema:name|schema:alternateName ?name } }"""
 
 # The layout of the summary graph, recorded beside its marker: a store summarised by an older
 # quotegraph (3: tallies per article-level node; 2: no qg:AddresseeTally; 1: no qg:NameKey, no
@@ -369,6 +265,23 @@ def _lines(kind: str, nodes: Iterable[tuple[ox.NamedNode, Sequence[tuple[str, ob
             yield f"{subject} {predicate} {value} .\n"
 
 
+# What a summary counts, in SummaryReport's order: speakers, pairs, events, names, addressees.
+_COUNTED = ("SpeakerTally", "CoQuotation", "EventTally", "NameKey", "AddresseeTally")
+
+
+def _summary_lines(store: Any, tmp: Path, counts: dict[str, list[int]]) -> Iterator[str]:
+    """The summary graph's lines (N-Triples), counting into COUNTS[kind][0] the nodes of each kind
+    as they are written.  STORE is a QuoteStore or a remote endpoint (both answer query())."""
+    counts.update({kind: [0] for kind in _COUNTED})
+    return itertools.chain(
+        _lines("SpeakerTally", _speaker_tallies(store), counts["SpeakerTally"]),
+        _lines("CoQuotation", _co_quotations(store, tmp), counts["CoQuotation"]),
+        _lines("EventTally", _event_tallies(store, tmp), counts["EventTally"]),
+        _lines("AddresseeTally", _addressee_tallies(store), counts["AddresseeTally"]),
+        _name_key_lines(store, counts["NameKey"]),
+    )
+
+
 def refresh_summary(store: QuoteStore, batch: int = 50_000, *, identity: bool = True, clusters: bool = True) -> SummaryReport:
     """Recompute the corpus entities (kg.identity.corpus, the identity graph: the counts are per
     corpus entity) unless `identity` is False, the quotation clusters (kg.clusters, by corpus
@@ -386,17 +299,12 @@ def refresh_summary(store: QuoteStore, batch: int = 50_000, *, identity: bool = 
     cluster_count = 0
     if clusters:
         cluster_count = refresh_clusters(store).clusters
-    speakers, pairs, events, names, addressees = [0], [0], [0], [0], [0]
+    counts: dict[str, list[int]] = {}
     with sort_workspace() as tmp:
-        changed = sync_graph(store, SUMMARY_GRAPH_IRI, itertools.chain(
-            _lines("SpeakerTally", _speaker_tallies(store), speakers),
-            _lines("CoQuotation", _co_quotations(store, tmp), pairs),
-            _lines("EventTally", _event_tallies(store, tmp), events),
-            _lines("AddresseeTally", _addressee_tallies(store), addressees),
-            _name_key_lines(store, names)), tmp, batch)
+        changed = sync_graph(store, SUMMARY_GRAPH_IRI, _summary_lines(store, tmp, counts), tmp, batch)
     store.write_derived([f"{_GRAPH} <{_RDF_TYPE}> {_qg('StoreSummary')} .".encode(),
                          f"{_GRAPH} {_qg('summaryFormat')} {_integer(SUMMARY_FORMAT)} .".encode()], [])
-    return SummaryReport(speakers[0], pairs[0], events[0], names[0], addressees[0], changed, cluster_count)
+    return SummaryReport(*(counts[kind][0] for kind in _COUNTED), changed, cluster_count)
 
 
 def summarise_endpoint(endpoint: Endpoint, batch: int = 250) -> SummaryReport:
@@ -412,17 +320,12 @@ def summarise_endpoint(endpoint: Endpoint, batch: int = 250) -> SummaryReport:
     _replace_remote(endpoint, IDENTITY_GRAPH_IRI, identity_lines(identity, rules), batch)
     with sort_workspace() as tmp:
         _replace_remote(endpoint, CLUSTERS_GRAPH_IRI, all_cluster_lines(source, tmp), batch)
-    speakers, pairs, events, names, addressees = [0], [0], [0], [0], [0]
+    counts: dict[str, list[int]] = {}
     with sort_workspace() as tmp:
-        changed = _replace_remote(endpoint, SUMMARY_GRAPH_IRI, itertools.chain(
-            _lines("SpeakerTally", _speaker_tallies(source), speakers),
-            _lines("CoQuotation", _co_quotations(source, tmp), pairs),
-            _lines("EventTally", _event_tallies(source, tmp), events),
-            _lines("AddresseeTally", _addressee_tallies(source), addressees),
-            _name_key_lines(source, names)), batch, drop=False)
+        changed = _replace_remote(endpoint, SUMMARY_GRAPH_IRI, _summary_lines(source, tmp, counts), batch, drop=False)
     endpoint.update(f"INSERT DATA {{ GRAPH <{SUMMARY_GRAPH_IRI}> {{\n{_GRAPH} <{_RDF_TYPE}> {_qg('StoreSummary')} .\n"
                     f"{_GRAPH} {_qg('summaryFormat')} {_integer(SUMMARY_FORMAT)} .\n}} }}")
-    return SummaryReport(speakers[0], pairs[0], events[0], names[0], addressees[0], changed)
+    return SummaryReport(*(counts[kind][0] for kind in _COUNTED), changed)
 
 
 def _replace_remote(endpoint: Endpoint, graph: str, lines: Iterable[str], batch: int, *, drop: bool = True) -> int:

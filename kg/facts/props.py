@@ -11,8 +11,8 @@ from collections import defaultdict
 from collections.abc import Mapping
 from typing import Any
 
+from kg.facts.labels import pick_label
 from kg.graph.vocab import PREFIXES
-from kg.query.labels import pick_label
 from kg.store import QuoteStore
 
 SCHEMA, QG, OA, SEM, PROV = (PREFIXES[p] for p in ("schema", "qg", "oa", "sem", "prov"))
@@ -46,3 +46,8 @@ def one(props: Props, predicate: str) -> str:
 
 def local_name(iri: str) -> str:
     return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+def value_of(term: Any) -> str | None:
+    """A solution's term as its lexical value; None when the variable is unbound."""
+    return None if term is None else term.value

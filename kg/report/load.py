@@ -1,8 +1,8 @@
-"""SPARQL over the store → ReportData.
+"""The store → ReportData: what the report shows, read through kg.facts (and the articles here).
 
-Each query fetches one kind of fact; multi-valued properties come from their own query so
-OPTIONALs never multiply rows.  Where the union of article graphs could give a resource several
-values (an entity named differently by two articles), one is chosen deterministically.
+Quotations, entities, roles and events come from kg.facts; the articles from the one query here.
+Where the union of article graphs could give a resource several values (an entity named
+differently by two articles), one is chosen deterministically.
 """
 
 from __future__ import annotations
@@ -12,12 +12,14 @@ from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
-from kg.graph.vocab import ENTITY_KINDS, PREFIXES
-from kg.query.labels import pick_label
+from kg import facts
+from kg.facts.labels import pick_label
+from kg.facts.props import Props
+from kg.graph.vocab import PREFIXES
 from kg.report.data import ArticleView, EntityView, EventView, QuoteView, ReportData, RoleView
 from kg.store import QuoteStore
 
-_S, _QG = PREFIXES["schema"], PREFIXES["qg"]
+_S, _QG, _OA, _SEM, _PROV = (PREFIXES[p] for p in ("schema", "qg", "oa", "sem", "prov"))
 
 _ARTICLES = """
 SELECT DISTINCT ?a ?id ?body ?headline ?date ?url ?publisher WHERE {
@@ -32,57 +34,8 @@ SELECT DISTINCT ?a ?id ?body ?headline ?date ?url ?publisher WHERE {
   }
 }"""
 
-_QUOTES = """
-SELECT DISTINCT ?q ?a ?text ?start ?end ?type ?speaker ?mention ?cue ?channel ?time ?timeValue WHERE {
-  ?q a schema:Quotation ; schema:isPartOf ?a ; schema:text ?text .
-  OPTIONAL { ?q oa:hasSelector ?sel . ?sel oa:start ?start ; oa:end ?end }
-  OPTIONAL { ?q qg:quoteType ?type }
-  OPTIONAL { ?q schema:spokenByCharacter ?speaker }
-  OPTIONAL { ?q qg:speakerMention ?mention }
-  OPTIONAL { ?q qg:cue ?cue }
-  OPTIONAL { ?q qg:channel ?channel }
-  OPTIONAL { ?q qg:timeText ?time }
-  OPTIONAL { ?q qg:timeValue ?timeValue }
-}"""
-
-_QUOTE_LINKS = """
-SELECT DISTINCT ?q ?p ?e WHERE {
-  VALUES ?p { qg:addressee schema:about }
-  ?q a schema:Quotation ; ?p ?e .
-}"""
-
-_ENTITIES = """
-SELECT DISTINCT ?e ?kind ?name WHERE {
-  VALUES ?kind { schema:Person schema:Organization qg:Group schema:Place }
-  GRAPH ?g {  # one article at a time: an entity's facts repeat in every article naming it
-    ?e a ?kind .
-    OPTIONAL { ?e schema:name ?name }
-  }
-}"""
-
-_ROLES = """
-SELECT DISTINCT ?p ?role ?org WHERE {
-  ?p schema:memberOf ?r . ?r a schema:OrganizationRole ; schema:roleName ?role .
-  OPTIONAL { ?r schema:memberOf ?org }
-}"""
-
-_EVENTS = """
-SELECT DISTINCT ?ev ?a ?name ?time ?stamp ?startDate WHERE {
-  ?ev a sem:Event .
-  OPTIONAL { ?ev prov:wasDerivedFrom ?a }
-  OPTIONAL { ?ev schema:name ?name }
-  OPTIONAL { ?ev qg:timeText ?time }
-  OPTIONAL { ?ev sem:hasTimeStamp ?stamp }
-  OPTIONAL { ?ev schema:startDate ?startDate }
-}"""
-
-_EVENT_ACTORS = """
-SELECT DISTINCT ?ev ?actor WHERE { ?ev a sem:Event ; sem:hasActor ?actor }"""
-
 # When the union gives an entity several classes, the most specific speaker kind wins.
-_KIND_ORDER = {iri: kind for wanted in ("Person", "Organization", "Group", "Place")
-               for iri, kind in ENTITY_KINDS.items() if kind == wanted}
-_KIND_RANK = {kind: rank for rank, kind in enumerate(_KIND_ORDER.values())}
+_KIND_RANK = {kind: rank for rank, kind in enumerate(("Person", "Organization", "Group", "Place"))}
 
 _QUOTE_TYPES = {_QG + "Direct": "direct", _QG + "Mixed": "mixed", _QG + "Indirect": "indirect"}
 
@@ -175,33 +128,42 @@ def _int(value: str | None) -> int | None:
         return None
 
 
+def _least(props: Props, predicate: str) -> str | None:
+    """The smallest value: a deterministic choice when the union gives several."""
+    return min(props.get(predicate, ()), default=None)
+
+
 def _quotes(store: QuoteStore) -> list[QuoteView]:
-    links: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for row in _rows(store, _QUOTE_LINKS):
-        if row["q"] and row["p"] and row["e"]:
-            links[(row["q"], row["p"])].add(row["e"])
     from kg.query.clusters import memberships  # the same statement in other articles (kg.clusters)
 
     clustered = memberships(store)
+    found, selectors = facts.quotations(store)
     quotes = []
-    for iri, v in _collect(_rows(store, _QUOTES), "q").items():
-        type_iri = _first(v["type"])
+    for iri, p in found.items():
+        article, text = _least(p, _S + "isPartOf"), _least(p, _S + "text")
+        if article is None or text is None:  # a quotation is text in an article
+            continue
+        # The offsets of its selectors that have both ends (each end chosen on its own).
+        spans = [selectors[sel] for sel in p.get(_OA + "hasSelector", ())
+                 if selectors[sel].get(_OA + "start") and selectors[sel].get(_OA + "end")]
+        starts = {v for sel in spans for v in sel[_OA + "start"]}
+        ends = {v for sel in spans for v in sel[_OA + "end"]}
         quotes.append(
             QuoteView(
                 iri=iri,
-                article=_first(v["a"]) or "",
-                text=_first(v["text"]) or "",
-                start=_int(_first(v["start"])),
-                end=_int(_first(v["end"])),
-                type=_QUOTE_TYPES.get(type_iri or "", "unknown"),
-                speaker=_first(v["speaker"]),
-                speaker_mention=_first(v["mention"]),
-                cue=_first(v["cue"]),
-                channel=_first(v["channel"]),
-                time_text=_first(v["time"]),
-                time_value=_first(v["timeValue"]),
-                addressees=tuple(sorted(links[(iri, _QG + "addressee")])),
-                about=tuple(sorted(links[(iri, _S + "about")])),
+                article=article,
+                text=text,
+                start=_int(min(starts, default=None)),
+                end=_int(min(ends, default=None)),
+                type=_QUOTE_TYPES.get(_least(p, _QG + "quoteType") or "", "unknown"),
+                speaker=_least(p, _S + "spokenByCharacter"),
+                speaker_mention=_least(p, _QG + "speakerMention"),
+                cue=_least(p, _QG + "cue"),
+                channel=_least(p, _QG + "channel"),
+                time_text=_least(p, _QG + "timeText"),
+                time_value=_least(p, _QG + "timeValue"),
+                addressees=tuple(sorted(p.get(_QG + "addressee", ()))),
+                about=tuple(sorted(p.get(_S + "about", ()))),
                 also_in=clustered[iri].articles - 1 if iri in clustered else 0,
             )
         )
@@ -212,13 +174,10 @@ def _quotes(store: QuoteStore) -> list[QuoteView]:
 def _entities(store: QuoteStore) -> dict[str, EntityView]:
     kinds: dict[str, set[str]] = defaultdict(set)
     names: dict[str, set[str]] = defaultdict(set)
-    for row in _rows(store, _ENTITIES):
-        e = row["e"]
-        if e is None:
-            continue
-        kinds[e].add(_KIND_ORDER[row["kind"] or ""])
-        if row["name"]:
-            names[e].add(row["name"])
+    for fact in facts.entities(store):
+        kinds[fact.iri].add(fact.kind)
+        if fact.name:
+            names[fact.iri].add(fact.name)
     return {
         e: EntityView(
             iri=e,
@@ -230,28 +189,20 @@ def _entities(store: QuoteStore) -> dict[str, EntityView]:
 
 
 def _roles(store: QuoteStore) -> list[RoleView]:
-    roles = {
-        RoleView(person=r["p"], name=r["role"], organization=r["org"])
-        for r in _rows(store, _ROLES)
-        if r["p"] and r["role"]
-    }
+    roles = {RoleView(person=r.person, name=r.title, organization=r.organization) for r in facts.roles(store)}
     return sorted(roles, key=lambda r: (r.person, r.name.casefold(), r.name, r.organization or ""))
 
 
 def _events(store: QuoteStore) -> list[EventView]:
-    actors: dict[str, set[str]] = defaultdict(set)
-    for row in _rows(store, _EVENT_ACTORS):
-        if row["ev"] and row["actor"]:
-            actors[row["ev"]].add(row["actor"])
     events = [
         EventView(
             iri=iri,
-            article=_first(v["a"]) or "",
-            name=_first(v["name"]) or iri.rsplit("/", 1)[-1],
-            time_text=_first(v["time"]),
-            time_value=_first(v["stamp"]) or _first(v["startDate"]),
-            actors=tuple(sorted(actors[iri])),
+            article=_least(p, _PROV + "wasDerivedFrom") or "",
+            name=_least(p, _S + "name") or iri.rsplit("/", 1)[-1],
+            time_text=_least(p, _QG + "timeText"),
+            time_value=_least(p, _SEM + "hasTimeStamp") or _least(p, _S + "startDate"),
+            actors=tuple(sorted(p.get(_SEM + "hasActor", ()))),
         )
-        for iri, v in _collect(_rows(store, _EVENTS), "ev").items()
+        for iri, p in facts.events(store).items()
     ]
     return sorted(events, key=lambda e: (e.article, e.iri))
