@@ -2,8 +2,8 @@
 
 1. Long runs of punctuation are cut into pieces before spaCy's tokenizer sees them.  It strips
    prefixes and suffixes one character at a time, re-slicing what is left, so one
-   whitespace-free run of n quotation marks or `=` costs O(n²): 8,000 `=` took 17 s, 100,000
-   quotation marks (a 100 KB file) about 20 minutes.  Each run is tokenized in pieces of
+   whitespace-free run of n quotation marks or `=` costs O(n²) (a 100 KB file of quotation marks:
+   minutes; benchmarks/README.md, "How long do pathological texts take?").  Each run is tokenized in pieces of
    MIN_RUN characters instead, so every piece costs a bounded time; the tokenizer splits such
    runs into one token per mark anyway (`====` → `=`, `=`, `=`, `=`), and a run it keeps
    whole (`-=-=-=`) stays a few tokens per piece.  Runs shorter than MIN_RUN, and all other

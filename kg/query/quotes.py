@@ -23,8 +23,8 @@ SELECT DISTINCT ?s ?name ?needle WHERE {
       FILTER(CONTAINS(LCASE(STR(?n)), LCASE(STR(?needle)))) } }
   ?s schema:name ?name }"""
 # The same, from the summary's name index when it is current (kg.summary.refresh: each distinct name
-# lower-cased once, with its entities), instead of every name of every article (that scan took 15 s
-# at 80 M quads).
+# lower-cased once, with its entities), instead of every name of every article (that scan grew with
+# the store; benchmarks/README.md, "Store at size").
 _NAMES_BY_SPEAKER_INDEXED = """
 SELECT DISTINCT ?s ?name ?needle WHERE {
   { SELECT DISTINCT ?s ?needle WHERE {

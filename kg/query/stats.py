@@ -33,8 +33,8 @@ SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE {
 } GROUP BY ?class"""
 
 # Only quotations have a qg:quoteType or a schema:spokenByCharacter, so no `?q a schema:Quotation`
-# here: with it Oxigraph looks every quotation's type up one by one (10 s instead of 0.2 s on a
-# 3 M-quad store).
+# here: with it Oxigraph looks every quotation's type up one by one (50× slower on a
+# big store; benchmarks/README.md, "Store at size").
 _BY_QUOTE_TYPE = """
 SELECT ?type (COUNT(DISTINCT ?q) AS ?n) WHERE { ?q qg:quoteType ?type } GROUP BY ?type"""
 

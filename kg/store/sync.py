@@ -32,8 +32,8 @@ def sync_graph(store: QuoteStore, graph: str, lines: Iterable[str], workdir: Pat
 
     The new lines and the stored ones are both written to files in WORKDIR, sorted on disk in
     bounded memory (kg.store.sorting) and compared line by line: a build that adds a few articles
-    to a big store rewrites a few triples, not the whole graph (dropping and reloading 700k
-    summary quads takes 80 s at 3 M quads).  Returns how many triples were added or removed."""
+    to a big store rewrites a few triples, not the whole graph (dropping and reloading the
+    whole graph costs minutes on a big store).  Returns how many triples were added or removed."""
     new, old = workdir / f"{hashlib.sha1(graph.encode()).hexdigest()[:8]}-new.nt", workdir / "old.nt"
     with new.open("w", encoding="utf-8") as out:
         out.writelines(lines)

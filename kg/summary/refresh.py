@@ -14,10 +14,10 @@ in the named graph `qgid:summary`:
 * one `qg:NameKey` per name lower-cased (`LCASE`, as the queries compare them), with every entity
   that bears it as `schema:name` or `schema:alternateName` in some article: the queries that match
   a name look it up here (exactly, or by substring over the distinct names) instead of scanning
-  every name of every article graph (15 s at 80 M quads);
+  every name of every article graph (measured in benchmarks/README.md, "Store at size");
 * every tally and pair has its place in its listing (`qg:listPosition`) and that place's number of
   digits (`qg:listBand`), an exact value the first N can be looked up by — a store cannot scan a
-  range of numbers, so `qg:listPosition <= N` reads every position (1.7 s at 80 M quads);
+  range of numbers, so `qg:listPosition <= N` reads every position (see benchmarks/README.md);
 * the node `qgid:summary` itself, typed `qg:StoreSummary` with its `qg:summaryFormat`: their presence
   says the counts are current and in the layout these queries read.
 
@@ -113,8 +113,8 @@ def _speaker_tallies(store: QuoteStore) -> Iterator[tuple[ox.NamedNode, list[tup
     rows = [(int(r["quotations"].value), int(r["articles"].value), r["speaker"], r["kind"], r["s"], r["direct"])
             for r in store.query(_SPEAKER_TALLIES)]  # type: ignore[union-attr]
     # The listing's order (most quoted first; name, kind and IRI break ties), as a position: an
-    # ORDER BY on names and IRIs makes Oxigraph decode strings in every comparison (1.8 s for 10k
-    # tallies on disk), an integer is compared in place.
+    # ORDER BY on names and IRIs makes Oxigraph decode strings in every comparison (costs in
+    # benchmarks/README.md), an integer is compared in place.
     rows.sort(key=lambda r: (-r[0], -r[1], r[2].value, r[3].value, r[4].value))
     for position, (quotations, articles, name, kind, s, direct) in enumerate(rows, start=1):
         yield _mint("speaker", str(s), str(name), str(kind)), [
@@ -290,7 +290,7 @@ def refresh_summary(store: QuoteStore, batch: int = 50_000, *, identity: bool = 
     The new counts and the stored ones are both written to temporary files as N-Triples, sorted
     on disk in bounded memory (kg.store.sorting) and compared line by line: a build that adds a
     few articles to a big store rewrites a few tallies, not the whole graph (dropping and
-    reloading 700k summary quads takes 80 s at 3 M quads).  The qg:StoreSummary marker is removed
+    reloading the whole graph costs minutes on a big store; benchmarks/README.md).  The qg:StoreSummary marker is removed
     first and put back last, so a refresh that dies half-way is never read as current.
     """
     store.invalidate_summary(force=True)
