@@ -101,3 +101,10 @@ def test_readme_python_example_runs(nlp):
     scope: dict[str, object] = {}
     exec("\n".join(setup), scope)  # noqa: S102 - our own README
     assert eval(last, scope) == [("We will win,", "Jane Doe")]  # noqa: S307
+
+
+def test_every_file_the_readme_links_exists():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    targets = re.findall(r"\]\(([^)#]+)(?:#[^)]*)?\)", readme)
+    local = [t for t in targets if "://" not in t]
+    assert local and all((ROOT / t).exists() for t in local), [t for t in local if not (ROOT / t).exists()]
