@@ -1,7 +1,7 @@
 """The PolNeAR reader and `kg eval --polnear`, on a made-up sample in PolNeAR's layout.
 
-`tests/data/polnear-sample/` holds two invented articles with brat attribution files and CoreNLP-style
-XML (written by its make_corenlp.py); the real corpus is never copied into the project.
+tests/polnear_sample.py writes two invented articles with brat attribution files and CoreNLP-style
+XML at test time; nothing in PolNeAR's layout is committed, and the real corpus never enters the project.
 """
 
 from __future__ import annotations
@@ -13,21 +13,26 @@ import sys
 from pathlib import Path
 
 import pytest
+from polnear_sample import write_sample
 
 from kg.errors import InputError
 from kg.eval import Prediction, score_doc
 from kg.eval.gold import GoldDoc, GoldQuote
 from kg.eval.polnear import load_split
 
-SAMPLE = Path(__file__).parent / "data" / "polnear-sample"
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory, nlp) -> Path:
+    """The made-up sample in PolNeAR's layout (tests/polnear_sample.py), written once per module."""
+    return write_sample(tmp_path_factory.mktemp("polnear") / "polnear-sample", nlp)
 
 
 def by_content(docs: list[GoldDoc]) -> dict[str, GoldQuote]:
     return {q.content: q for d in docs for q in d.quotes}
 
 
-def test_reader_turns_attribution_relations_into_gold_quotes():
-    docs = load_split(SAMPLE, "dev")
+def test_reader_turns_attribution_relations_into_gold_quotes(sample):
+    docs = load_split(sample, "dev")
     assert [d.name for d in docs] == ["ferry-reopens"]
     quotes = by_content(docs)
     # The first annotator (a111) is read: all five relations, not b222's one.
@@ -42,14 +47,14 @@ def test_reader_turns_attribution_relations_into_gold_quotes():
     assert quotes["the plan is too costly"].speech is False  # "believe": a mental state
 
 
-def test_reported_speech_interrupted_by_its_attribution_is_one_quote():
-    quotes = by_content(load_split(SAMPLE, "dev"))
+def test_reported_speech_interrupted_by_its_attribution_is_one_quote(sample):
+    quotes = by_content(load_split(sample, "dev"))
     pier = quotes["The pier, the harbour master said, will need new pilings"]
     assert pier.mention_kind == "description" and "harbour master" in pier.speakers
 
 
-def test_a_relation_without_source_is_unscored():
-    quotes = by_content(load_split(SAMPLE, "dev"))
+def test_a_relation_without_source_is_unscored(sample):
+    quotes = by_content(load_split(sample, "dev"))
     assert quotes["the old ferry will be sold"].scored is False
 
 
@@ -71,36 +76,36 @@ def test_speech_slice_leaves_out_non_speech_gold_and_what_matched_it():
     assert (result.speech.detection.gold, result.speech.detection.predicted) == (0, 0)
 
 
-def test_reader_reads_a_bare_git_directory(tmp_path):
+def test_reader_reads_a_bare_git_directory(tmp_path, sample):
     work = tmp_path / "work"
-    shutil.copytree(SAMPLE, work)
+    shutil.copytree(sample, work)
     git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.org"]
     subprocess.run([*git, "init", "-q", str(work)], check=True)
     subprocess.run([*git, "-C", str(work), "add", "-A"], check=True)
     subprocess.run([*git, "-C", str(work), "commit", "-qm", "sample"], check=True)
     subprocess.run(["git", "clone", "-q", "--bare", str(work), str(tmp_path / "bare.git")], check=True)
     from_git = load_split(tmp_path / "bare.git", "dev")
-    from_dir = load_split(SAMPLE, "dev")
+    from_dir = load_split(sample, "dev")
     assert [(q.start, q.end, q.speakers) for q in from_git[0].quotes] == [
         (q.start, q.end, q.speakers) for q in from_dir[0].quotes
     ]
 
 
-def test_reader_rejects_what_is_not_polnear(tmp_path):
+def test_reader_rejects_what_is_not_polnear(tmp_path, sample):
     with pytest.raises(InputError, match="not a PolNeAR checkout"):
         load_split(tmp_path, "dev")
     with pytest.raises(InputError, match="split must be one of"):
-        load_split(SAMPLE, "validation")
+        load_split(sample, "validation")
     with pytest.raises(InputError, match="no PolNeAR articles in split 'train'"):
-        load_split(SAMPLE, "train")
+        load_split(sample, "train")
 
 
 def kg(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "kg", *args], capture_output=True, text=True, check=False)
 
 
-def test_cli_reports_each_split_with_speech_and_mention_kinds():
-    done = kg("eval", "--polnear", str(SAMPLE), "--split", "dev", "--split", "test", "--format", "json")
+def test_cli_reports_each_split_with_speech_and_mention_kinds(sample):
+    done = kg("eval", "--polnear", str(sample), "--split", "dev", "--split", "test", "--format", "json")
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
     assert set(report["splits"]) == {"dev", "test"}
@@ -111,15 +116,15 @@ def test_cli_reports_each_split_with_speech_and_mention_kinds():
     assert report["splits"]["test"]["overall"]["end_to_end"]["tp_gold"] == 2  # "He added that …" too
 
 
-def test_cli_bad_polnear_input_is_one_line_exit_2(tmp_path):
-    for args in (["--polnear", str(tmp_path)], ["--polnear", str(SAMPLE), "--split", "nope"], []):
+def test_cli_bad_polnear_input_is_one_line_exit_2(tmp_path, sample):
+    for args in (["--polnear", str(tmp_path)], ["--polnear", str(sample), "--split", "nope"], []):
         done = kg("eval", *args)
         assert done.returncode == 2
         assert done.stderr.count("\n") == 1 and done.stderr.startswith("kg: error:")
 
 
-def test_by_rule_names_the_rule_of_each_find_and_the_stage_of_each_miss():
-    done = kg("eval", "--polnear", str(SAMPLE), "--split", "dev", "--by-rule", "--format", "json")
+def test_by_rule_names_the_rule_of_each_find_and_the_stage_of_each_miss(sample):
+    done = kg("eval", "--polnear", str(sample), "--split", "dev", "--by-rule", "--format", "json")
     assert done.returncode == 0, done.stderr
     rules = json.loads(done.stdout)["splits"]["dev"]["by_rule"]
     found = rules["quotation_rules"]
@@ -129,7 +134,7 @@ def test_by_rule_names_the_rule_of_each_find_and_the_stage_of_each_miss():
     assert rules["resolution_rules"]["pronoun"]["speaker_right"] == 1
     # "Critics believe the plan is too costly": a non-speech cue, traced to the stage that dropped it.
     assert rules["misses_by_stage"] == {"cue not a reporting verb": 1}
-    table = kg("eval", "--polnear", str(SAMPLE), "--split", "dev", "--by-rule")
+    table = kg("eval", "--polnear", str(sample), "--split", "dev", "--by-rule")
     assert "Where the misses were lost" in table.stdout and "reported-interrupted" in table.stdout
 
 
