@@ -12,9 +12,9 @@ import bisect
 import re
 from dataclasses import dataclass
 
-from kg.nlp.lexicon import CLOSING_MARKS, OPENING_MARKS, STRAIGHT_MARK
+from kg.nlp.lexicon import ALL_MARKS, CLOSING_MARKS, OPENING_MARKS, STRAIGHT_MARK
 
-_DOUBLE_MARK = re.compile("[" + re.escape(OPENING_MARKS + CLOSING_MARKS + STRAIGHT_MARK) + "]")
+_DOUBLE_MARK = re.compile("[" + re.escape(ALL_MARKS) + "]")
 
 
 @dataclass(frozen=True)
